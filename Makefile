@@ -1,0 +1,44 @@
+# One obvious command for each chore. `make run` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test pytest lint format migrate seed serve openapi
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install migrate seed serve  ## install, migrate, load the seeds and serve on HOST:PORT
+
+migrate: install
+	$(BIN)/python -m service migrate
+
+seed: install
+	$(BIN)/python -m service seed
+
+serve: install
+	$(BIN)/python -m service serve --host $(HOST) --port $(PORT)
+
+test: lint pytest  ## lint, type-check, then the whole suite on SQLite and PostgreSQL
+
+pytest: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+openapi: install
+	$(BIN)/python -m service openapi

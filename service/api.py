@@ -1,0 +1,117 @@
+"""flask-smorest's Api, answering every HTTP error as application/problem+json."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Response, current_app, request
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException, NotFound
+
+from service.errors import PROBLEM_JSON, problem
+
+UNKNOWN_FIELD = "Unknown field."
+
+
+class FieldErrorSchema(ma.Schema):
+    name = ma.fields.String(
+        required=True, metadata={"description": "The parameter or field, dotted for nesting."}
+    )
+    location = ma.fields.String(
+        required=True,
+        data_key="in",
+        metadata={"description": "Where it was: query, path, body or header."},
+    )
+    reason = ma.fields.String(required=True, metadata={"description": "What is wrong with it."})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document."""
+
+    type = ma.fields.String(required=True, metadata={"example": "about:blank"})
+    title = ma.fields.String(required=True, metadata={"example": "Unprocessable Content"})
+    status = ma.fields.Integer(required=True, metadata={"example": 422})
+    detail = ma.fields.String(
+        metadata={"example": "Invalid value for query parameter 'status': Must be one of: …"}
+    )
+    errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """webargs' nested ``{"field": {"0": ["msg"]}}`` as ``[("field.0", "msg")]``."""
+    if isinstance(messages, dict):
+        flat: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.extend(_flatten(value, name))
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [(prefix, " ".join(messages))]
+    if isinstance(messages, list):
+        return [pair for m in messages for pair in _flatten(m, prefix)]
+    return [(prefix, str(messages))]
+
+
+_LOCATIONS = {"json": "body", "query": "query", "view_args": "path", "headers": "header"}
+
+
+def validation_problem(messages: dict[str, Any]) -> Response:
+    """Unknown query parameters are a 400; any other invalid input a 422."""
+    errors = []
+    for location, fields in messages.items():
+        place = _LOCATIONS.get(location, location)
+        for name, reason in _flatten(fields):
+            if place == "query":
+                name = name.split(".")[0]  # `status.1` of a comma-separated list is `status`
+            errors.append({"name": name or "(body)", "in": place, "reason": reason})
+    unknown = [e for e in errors if e["in"] == "query" and e["reason"] == UNKNOWN_FIELD]
+    if unknown:
+        names = ", ".join(sorted(e["name"] for e in unknown))
+        return problem(400, "Bad Request", f"Unknown query parameter(s): {names}.", unknown)
+    detail = "; ".join(
+        f"invalid {e['in']} {'parameter' if e['in'] == 'query' else 'field'} "
+        f"'{e['name']}': {e['reason'].rstrip('.')}"
+        for e in errors
+    )
+    return problem(422, "Unprocessable Content", detail[:1].upper() + detail[1:] + ".", errors)
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        code = error.code or 500
+        if code == 304:
+            return Response(status=304, headers=dict(getattr(error, "data", {}).get("headers", {})))
+        data = getattr(error, "data", None) or {}
+        if code == 422 and "messages" in data:
+            return validation_problem(data["messages"])
+        headers: dict[str, str] = dict(data.get("headers") or {})
+        if code == 405:
+            headers.update(error.get_response().headers.items())
+            headers.pop("Content-Type", None)
+            headers.pop("Content-Length", None)
+        if code >= 500:
+            current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+            detail = "The server could not complete the request."
+        elif isinstance(error, NotFound) and not data.get("message"):
+            detail = f"No resource at {request.path}."
+        else:
+            detail = data.get("message") or error.description or ""
+        title = http.HTTPStatus(code).phrase if code in http.HTTPStatus._value2member_map_ else ""
+        return problem(code, title or error.name, detail, headers=headers)
+
+    def _register_responses(self) -> None:
+        """Document every error response as application/problem+json."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)

@@ -1,0 +1,58 @@
+"""Extensions, created unbound; :func:`service.create_app` binds them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys on and its folder created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            from pathlib import Path
+
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """The engine and a request-scoped session."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._scoped: scoped_session[Session] = scoped_session(sessionmaker())
+
+    def init_app(self, app: Flask, engine: Engine | None = None) -> None:
+        self.engine = engine or make_engine(app.config["DATABASE_URL"])
+        self.bind(self.engine)
+        app.teardown_appcontext(lambda _exc: self._scoped.remove())
+
+    @property
+    def session(self) -> Session:
+        """The session of the current thread (one per request)."""
+        return self._scoped()
+
+    def bind(self, bind: Engine | Connection) -> None:
+        """Point the session at ``bind``; tests pass a connection inside a transaction."""
+        self._scoped.remove()
+        self._scoped.configure(
+            bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+
+
+db = Database()

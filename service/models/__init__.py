@@ -1,0 +1,35 @@
+"""All models, imported so that ``Base.metadata`` knows every table."""
+
+from service.models.actor import Actor, actor_citations
+from service.models.base import Base
+from service.models.country import Country
+from service.models.measure import (
+    Measure,
+    MeasureCountry,
+    MeasureItem,
+    MeasureStatusChange,
+    MeasureTrigger,
+    measure_citations,
+)
+from service.models.source import Citation, Source
+from service.models.statement import Statement
+from service.models.trigger import Trigger, TriggerCountry, trigger_citations
+
+__all__ = [
+    "Actor",
+    "Base",
+    "Citation",
+    "Country",
+    "Measure",
+    "MeasureCountry",
+    "MeasureItem",
+    "MeasureStatusChange",
+    "MeasureTrigger",
+    "Source",
+    "Statement",
+    "Trigger",
+    "TriggerCountry",
+    "actor_citations",
+    "measure_citations",
+    "trigger_citations",
+]

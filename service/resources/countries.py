@@ -1,0 +1,54 @@
+"""Countries and the measures that involve them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from service.extensions import db
+from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.schemas.countries import (
+    CountryMeasuresQueryArgs,
+    CountryPageSchema,
+    CountryQueryArgs,
+    CountrySchema,
+)
+from service.schemas.measures import MeasurePageSchema
+from service.services import countries, measures
+
+blp = Blueprint(
+    "countries", __name__, url_prefix="/v1/countries", description="ISO 3166-1 countries."
+)
+
+
+@blp.route("")
+class Countries(MethodView):
+    @blp.etag
+    @blp.query(CountryQueryArgs)
+    @blp.response(200, CountryPageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List countries, with the aliases the articles use."""
+        return paged(countries.list_(db.session, args))
+
+
+@blp.route("/<string:code>")
+class CountryItem(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.response(200, CountrySchema)
+    def get(self, code: str) -> Any:
+        """Get a country by its alpha-2 code (any case)."""
+        return countries.get(db.session, code)
+
+
+@blp.route("/<string:code>/measures")
+class CountryMeasures(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.query(CountryMeasuresQueryArgs)
+    @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any], code: str) -> Any:
+        """List the measures that involve a country, optionally in one role."""
+        country = countries.get(db.session, code)
+        return paged(measures.list_(db.session, {**args, "country": country.code}))

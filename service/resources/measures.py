@@ -1,0 +1,39 @@
+"""Measures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from service.extensions import db
+from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.schemas.measures import MeasurePageSchema, MeasureQueryArgs, MeasureSchema
+from service.services import measures
+
+blp = Blueprint(
+    "measures",
+    __name__,
+    url_prefix="/v1/measures",
+    description="Measures countries announce, threaten, agree or put in force.",
+)
+
+
+@blp.route("")
+class Measures(MethodView):
+    @blp.etag
+    @blp.query(MeasureQueryArgs)
+    @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List measures, filtered, sorted and paged by cursor."""
+        return paged(measures.list_(db.session, args))
+
+
+@blp.route("/<string:measure_id>")
+class MeasureItem(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.response(200, MeasureSchema)
+    def get(self, measure_id: str) -> Any:
+        """Get a measure with its countries, items, triggers, citations and history."""
+        return measures.get(db.session, measure_id)

@@ -1,0 +1,53 @@
+"""Sources and their citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from service.extensions import db
+from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.schemas.sources import (
+    CitationPageSchema,
+    CitationQueryArgs,
+    SourcePageSchema,
+    SourceQueryArgs,
+    SourceSchema,
+)
+from service.services import sources
+
+blp = Blueprint(
+    "sources", __name__, url_prefix="/v1/sources", description="Articles the register cites."
+)
+
+
+@blp.route("")
+class Sources(MethodView):
+    @blp.etag
+    @blp.query(SourceQueryArgs)
+    @blp.response(200, SourcePageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List sources, each with its full text."""
+        return paged(sources.list_(db.session, args))
+
+
+@blp.route("/<string:source_id>")
+class SourceItem(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.response(200, SourceSchema)
+    def get(self, source_id: str) -> Any:
+        """Get a source."""
+        return sources.get(db.session, source_id)
+
+
+@blp.route("/<string:source_id>/citations")
+class SourceCitations(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.query(CitationQueryArgs)
+    @blp.response(200, CitationPageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any], source_id: str) -> Any:
+        """List the passages of a source that the register cites."""
+        return paged(sources.citations(db.session, source_id, args))

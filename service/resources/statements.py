@@ -1,0 +1,36 @@
+"""Statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from service.extensions import db
+from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.schemas.statements import StatementPageSchema, StatementQueryArgs, StatementSchema
+from service.services import statements
+
+blp = Blueprint(
+    "statements", __name__, url_prefix="/v1/statements", description="Who said what, and when."
+)
+
+
+@blp.route("")
+class Statements(MethodView):
+    @blp.etag
+    @blp.query(StatementQueryArgs)
+    @blp.response(200, StatementPageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List statements: reports, denials, warnings, demands, pledges."""
+        return paged(statements.list_(db.session, args))
+
+
+@blp.route("/<string:statement_id>")
+class StatementItem(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.response(200, StatementSchema)
+    def get(self, statement_id: str) -> Any:
+        """Get a statement."""
+        return statements.get(db.session, statement_id)

@@ -1,0 +1,54 @@
+"""Actor schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from service import vocabularies as vocab
+from service.schemas.common import (
+    CitationInSchema,
+    CitationSchema,
+    ListArgs,
+    TimestampsMixin,
+    country_code,
+    page_schema,
+    slug,
+    sort_arg,
+    term,
+    text,
+)
+
+
+class ActorSchema(TimestampsMixin, ma.Schema):
+    """A person or body that announces, reports, demands or denies."""
+
+    id = slug()
+    kind = ma.fields.String(metadata={"example": "person"})
+    name = ma.fields.String(metadata={"example": "Yoon Suk Yeol"})
+    country = ma.fields.String(attribute="country_code", allow_none=True)
+    role = ma.fields.String(allow_none=True, metadata={"example": "President of South Korea"})
+    aliases = ma.fields.List(ma.fields.String())
+    citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+
+
+class ActorCreateSchema(ma.Schema):
+    id = slug(required=True)
+    kind = term(vocab.ACTOR_KINDS, required=True)
+    name = text(300, required=True)
+    country = country_code(allow_none=True, load_default=None)
+    role = text(300, allow_none=True, load_default=None)
+    aliases = ma.fields.List(text(200), load_default=list)
+    citations = ma.fields.List(
+        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
+    )
+
+
+ActorPageSchema = page_schema(ActorSchema, "ActorPage")
+
+
+class ActorQueryArgs(ListArgs):
+    kind = term(vocab.ACTOR_KINDS)
+    country = country_code()
+    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    sort = sort_arg(["id", "name", "kind"], "id")

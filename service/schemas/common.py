@@ -1,0 +1,168 @@
+"""Fields and schema pieces shared by every resource."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+import pycountry
+from marshmallow import validate
+
+from service import vocabularies as vocab
+from service.models.base import ID_LENGTH
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def slug(**kwargs: Any) -> ma.fields.String:
+    metadata = {"description": "A stable, human-readable slug.", "example": "kr-k2-tanks-poland"}
+    metadata |= kwargs.pop("metadata", {})
+    return ma.fields.String(
+        validate=[validate.Length(min=1, max=ID_LENGTH), validate.Regexp(SLUG_PATTERN)],
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def term(vocabulary: Mapping[str, str], **kwargs: Any) -> ma.fields.String:
+    """A string that must be a term of ``vocabulary`` (documented as an enum)."""
+    return ma.fields.String(validate=validate.OneOf(list(vocabulary)), **kwargs)
+
+
+_ISO_CODES = sorted(c.alpha_2 for c in pycountry.countries)
+# Lookups are case-insensitive, so the documented enum admits both cases.
+COUNTRY_CODES = [*_ISO_CODES, *(code.lower() for code in _ISO_CODES)]
+
+
+def country_code(**kwargs: Any) -> ma.fields.String:
+    """An ISO 3166-1 alpha-2 code in either case (documented as an enum)."""
+    metadata = {"description": "ISO 3166-1 alpha-2 code, any case.", "example": "KR"}
+    metadata |= kwargs.pop("metadata", {})
+    return ma.fields.String(
+        validate=validate.OneOf(COUNTRY_CODES, error="Not an ISO 3166-1 alpha-2 country code."),
+        metadata=metadata,
+        **kwargs,
+    )
+
+
+def text(max_length: int | None = None, **kwargs: Any) -> ma.fields.String:
+    return ma.fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+_PRECISION_START = {
+    "month": lambda d: d.day == 1,
+    "year": lambda d: d.day == 1 and d.month == 1,
+}
+
+
+def check_partial_dates(data: Mapping[str, Any], names: tuple[str, ...]) -> None:
+    """Each date ``x`` goes with ``x_precision``; a month or year date is its first day."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        key = f"{name}_precision"
+        if name not in data and key not in data:
+            continue
+        value: dt.date | None = data.get(name)
+        precision = data.get(key)
+        if value is None and precision is not None:
+            errors[key] = ["A precision needs a date."]
+        elif value is not None and precision is None:
+            errors[key] = ["Give the precision of the date: day, month or year."]
+        elif (
+            value is not None
+            and precision in _PRECISION_START
+            and not _PRECISION_START[precision](value)
+        ):
+            errors[name] = [f"A date of {precision} precision is the first day of its {precision}."]
+    if errors:
+        raise ma.ValidationError(errors)
+
+
+def date_pair(name: str, description: str) -> dict[str, ma.fields.Field]:
+    """``name`` (a date) and ``name_precision`` (day, month or year), both nullable."""
+    return {
+        name: ma.fields.Date(
+            allow_none=True, load_default=None, metadata={"description": description}
+        ),
+        f"{name}_precision": term(
+            vocab.DATE_PRECISIONS,
+            allow_none=True,
+            load_default=None,
+            metadata={"description": f"How precisely `{name}` is known."},
+        ),
+    }
+
+
+class CitationInSchema(ma.Schema):
+    """A quote to cite, located in the source's text by the service."""
+
+    source = slug(required=True)
+    quote = text(5000, required=True, metadata={"description": "Verbatim words of the source."})
+    occurrence = ma.fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "Which occurrence, when the words occur more than once."},
+    )
+
+
+class CitationSchema(ma.Schema):
+    """Evidence: a verbatim span of a source's text."""
+
+    id = ma.fields.String(
+        dump_only=True, metadata={"example": "stars-and-stripes-phased-measures-36-95"}
+    )
+    source = ma.fields.String(
+        attribute="source_id", metadata={"example": "kr-phased-measures-article"}
+    )
+    quote = ma.fields.String(metadata={"description": "Exactly `source.text[start:end]`."})
+    start = ma.fields.Integer(metadata={"description": "Offset of the first character."})
+    end = ma.fields.Integer(metadata={"description": "Offset after the last character."})
+
+
+class CountryRoleSchema(ma.Schema):
+    country = ma.fields.String(attribute="country_code", metadata={"example": "KR"})
+    role = ma.fields.String()
+
+
+class TimestampsMixin:
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The envelope of a list: one page of items and the cursor of the next."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item), required=True),
+            "next_cursor": ma.fields.String(
+                allow_none=True,
+                required=True,
+                metadata={"description": "Pass as `cursor` for the next page; null on the last."},
+            ),
+        },
+        name=name,
+    )
+
+
+class ListArgs(ma.Schema):
+    """Paging arguments every list takes."""
+
+    limit = ma.fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=200),
+        metadata={"description": "Page size (1–200)."},
+    )
+    cursor = ma.fields.String(
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
+    )
+
+
+def sort_arg(keys: list[str], default: str) -> ma.fields.String:
+    choices = [*keys, *(f"-{k}" for k in keys)]
+    return ma.fields.String(
+        load_default=default,
+        validate=validate.OneOf(choices),
+        metadata={"description": "Sort key; a leading `-` sorts descending."},
+    )

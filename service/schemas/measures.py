@@ -1,0 +1,192 @@
+"""Measure schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+from webargs.fields import DelimitedList
+
+from service import vocabularies as vocab
+from service.schemas.common import (
+    CitationInSchema,
+    CitationSchema,
+    CountryRoleSchema,
+    ListArgs,
+    TimestampsMixin,
+    check_partial_dates,
+    country_code,
+    date_pair,
+    page_schema,
+    slug,
+    sort_arg,
+    term,
+    text,
+)
+
+MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
+
+
+class ItemSchema(ma.Schema):
+    """Equipment a measure supplies."""
+
+    name = text(300, required=True, metadata={"example": "K-2 tank"})
+    category = term(vocab.ITEM_CATEGORIES, required=True)
+    quantity = ma.fields.Integer(
+        allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**9)
+    )
+
+
+class MeasureTriggerSchema(ma.Schema):
+    trigger = ma.fields.String(attribute="trigger_id", metadata={"example": "kp-troops-to-russia"})
+    relation = ma.fields.String(metadata={"example": "responds_to"})
+
+
+class StatusChangeSchema(ma.Schema):
+    """A dated, cited change of a measure's status."""
+
+    status = ma.fields.String()
+    changed_on = ma.fields.Date(allow_none=True)
+    changed_on_precision = ma.fields.String(allow_none=True)
+    citation = ma.fields.Nested(CitationSchema)
+
+
+class _IdSchema(ma.Schema):
+    id = ma.fields.String()
+
+
+_dates: dict[str, Any] = {}
+for _name, _description in zip(
+    MEASURE_DATES,
+    ("When it was announced.", "When it took effect.", "When it is expected."),
+    strict=True,
+):
+    _dates |= date_pair(_name, _description)
+MeasureDates = ma.Schema.from_dict(_dates, name="MeasureDates")
+
+
+class MeasureSchema(TimestampsMixin, ma.Schema):
+    """A measure a country announced, threatened, agreed or put in force."""
+
+    id = slug()
+    type = ma.fields.String(metadata={"example": "arms_transfer"})
+    status = ma.fields.String(metadata={"example": "under_consideration"})
+    title = ma.fields.String()
+    summary = ma.fields.String(allow_none=True)
+    countries = ma.fields.List(ma.fields.Nested(CountryRoleSchema))
+    announced_by = ma.fields.String(attribute="announced_by_id", allow_none=True)
+    announced_on = ma.fields.Date(allow_none=True)
+    announced_on_precision = ma.fields.String(allow_none=True)
+    effective_on = ma.fields.Date(allow_none=True)
+    effective_on_precision = ma.fields.String(allow_none=True)
+    expected_by = ma.fields.Date(allow_none=True)
+    expected_by_precision = ma.fields.String(allow_none=True)
+    conditional = ma.fields.Boolean()
+    condition = ma.fields.String(allow_none=True)
+    parent = ma.fields.String(attribute="parent_id", allow_none=True)
+    phase = ma.fields.Integer(allow_none=True)
+    children = ma.fields.Pluck(
+        "service.schemas.measures._IdSchema",
+        "id",
+        many=True,
+        dump_only=True,
+        metadata={"description": "Ids of the stages or components of this measure."},
+    )
+    items = ma.fields.List(ma.fields.Nested(ItemSchema))
+    triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
+    citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+    status_history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+
+
+class MeasureCountryInSchema(ma.Schema):
+    country = country_code(required=True)
+    role = term(vocab.MEASURE_COUNTRY_ROLES, required=True)
+
+
+class MeasureTriggerInSchema(ma.Schema):
+    trigger = slug(required=True)
+    relation = term(vocab.TRIGGER_RELATIONS, required=True)
+
+
+class StatusChangeInSchema(
+    ma.Schema.from_dict(date_pair("changed_on", "When the status changed."))  # type: ignore[misc]
+):
+    status = term(vocab.MEASURE_STATUSES, required=True)
+    citation = ma.fields.Nested(CitationInSchema, required=True)
+
+    @ma.validates_schema
+    def _dates(self, data: dict, **_: object) -> None:
+        check_partial_dates(data, ("changed_on",))
+
+
+class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
+    id = slug(required=True)
+    type = term(vocab.MEASURE_TYPES, required=True)
+    status = term(vocab.MEASURE_STATUSES, required=True)
+    title = text(500, required=True)
+    summary = text(20_000, allow_none=True, load_default=None)
+    countries = ma.fields.List(ma.fields.Nested(MeasureCountryInSchema), load_default=list)
+    announced_by = slug(allow_none=True, load_default=None)
+    conditional = ma.fields.Boolean(load_default=False)
+    condition = text(5000, allow_none=True, load_default=None)
+    parent = slug(allow_none=True, load_default=None)
+    phase = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    items = ma.fields.List(ma.fields.Nested(ItemSchema), load_default=list)
+    triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerInSchema), load_default=list)
+    citations = ma.fields.List(
+        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
+    )
+    status_history = ma.fields.List(ma.fields.Nested(StatusChangeInSchema), load_default=list)
+
+    @ma.validates_schema
+    def _rules(self, data: dict, **_: object) -> None:
+        check_partial_dates(data, MEASURE_DATES)
+        if data.get("condition") and not data.get("conditional"):
+            raise ma.ValidationError("A condition needs `conditional: true`.", "condition")
+        if data.get("conditional") and not data.get("condition"):
+            raise ma.ValidationError("Say the condition in words.", "condition")
+        if data.get("phase") is not None and not data.get("parent"):
+            raise ma.ValidationError("A phase belongs to a parent measure.", "phase")
+        if data.get("parent") and data.get("parent") == data.get("id"):
+            raise ma.ValidationError("A measure cannot be its own parent.", "parent")
+        history = data.get("status_history") or []
+        if history and history[-1]["status"] != data.get("status"):
+            raise ma.ValidationError(
+                "The last status change must equal `status`.", "status_history"
+            )
+        announced, expected = data.get("announced_on"), data.get("expected_by")
+        if announced and expected and expected < announced:
+            raise ma.ValidationError("Cannot be before `announced_on`.", "expected_by")
+
+
+MeasurePageSchema = page_schema(MeasureSchema, "MeasurePage")
+
+
+class MeasureQueryArgs(ListArgs):
+    country = country_code(metadata={"description": "Measures involving this country."})
+    role = term(
+        vocab.MEASURE_COUNTRY_ROLES,
+        metadata={
+            "description": "The role `country` plays; alone, measures where any country plays it."
+        },
+    )
+    type = DelimitedList(term(vocab.MEASURE_TYPES), metadata={"description": "Comma-separated."})
+    status = DelimitedList(
+        term(vocab.MEASURE_STATUSES), metadata={"description": "Comma-separated."}
+    )
+    trigger = slug(metadata={"description": "Measures linked to this trigger."})
+    actor = slug(metadata={"description": "Measures announced by this actor."})
+    announced_from = ma.fields.Date(metadata={"description": "Announced on or after."})
+    announced_to = ma.fields.Date(
+        metadata={"description": "Announced on or before (before `announced_from`: no match)."}
+    )
+    conditional = ma.fields.Boolean()
+    parent = slug(metadata={"description": "Stages of this package."})
+    q = ma.fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Words to find in titles, summaries and quotes."},
+    )
+    sort = sort_arg(
+        ["id", "announced_on", "title", "status", "type", "updated_at"], "-announced_on"
+    )

@@ -1,0 +1,60 @@
+"""Source and citation schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from service.schemas.common import (
+    CitationSchema,
+    ListArgs,
+    TimestampsMixin,
+    page_schema,
+    slug,
+    sort_arg,
+    text,
+)
+
+
+class SourceSchema(TimestampsMixin, ma.Schema):
+    """One article: metadata only where the article states it, and its full text."""
+
+    id = slug()
+    title = ma.fields.String(allow_none=True)
+    publisher = ma.fields.String(allow_none=True)
+    byline = ma.fields.String(allow_none=True)
+    published_on = ma.fields.Date(allow_none=True)
+    revised_on = ma.fields.Date(
+        allow_none=True, metadata={"description": "The article's own 'Updated on' date."}
+    )
+    url = ma.fields.String(allow_none=True)
+    language = ma.fields.String(metadata={"example": "en"})
+    text = ma.fields.String()
+    content_sha256 = ma.fields.String()
+
+
+class SourceCreateSchema(ma.Schema):
+    id = slug(required=True)
+    title = text(500, allow_none=True, load_default=None)
+    publisher = text(200, allow_none=True, load_default=None)
+    byline = text(300, allow_none=True, load_default=None)
+    published_on = ma.fields.Date(allow_none=True, load_default=None)
+    revised_on = ma.fields.Date(allow_none=True, load_default=None)
+    url = ma.fields.Url(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    language = ma.fields.String(
+        required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    )
+    text = text(2_000_000, required=True)
+
+
+SourcePageSchema = page_schema(SourceSchema, "SourcePage")
+CitationPageSchema = page_schema(CitationSchema, "CitationPage")
+
+
+class SourceQueryArgs(ListArgs):
+    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    sort = sort_arg(["id", "published_on", "title"], "id")
+
+
+class CitationQueryArgs(ListArgs):
+    sort = sort_arg(["id", "start"], "start")

@@ -1,0 +1,90 @@
+"""Statement schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from service import vocabularies as vocab
+from service.schemas.common import (
+    CitationInSchema,
+    CitationSchema,
+    ListArgs,
+    TimestampsMixin,
+    check_partial_dates,
+    date_pair,
+    page_schema,
+    slug,
+    sort_arg,
+    term,
+    text,
+)
+
+ABOUT_TYPES = ("trigger", "measure")
+
+
+class AboutSchema(ma.Schema):
+    """The record a statement is about."""
+
+    type = ma.fields.String(
+        required=True, validate=validate.OneOf(ABOUT_TYPES), metadata={"example": "trigger"}
+    )
+    id = slug(required=True)
+
+
+class FigureSchema(ma.Schema):
+    """A number the statement gives, e.g. a troop count."""
+
+    value = ma.fields.Integer(required=True, metadata={"example": 10000})
+    unit = text(60, required=True, metadata={"example": "troops"})
+    qualifier = term(vocab.FIGURE_QUALIFIERS, allow_none=True, load_default=None)
+    place = text(200, allow_none=True, load_default=None)
+    as_of = ma.fields.Date(allow_none=True, load_default=None)
+    as_of_precision = term(vocab.DATE_PRECISIONS, allow_none=True, load_default=None)
+
+    @ma.validates_schema
+    def _dates(self, data: dict, **_: object) -> None:
+        check_partial_dates(data, ("as_of",))
+
+
+class StatementSchema(TimestampsMixin, ma.Schema):
+    """What an actor said, and when."""
+
+    id = slug()
+    actor = ma.fields.String(attribute="actor_id")
+    stance = ma.fields.String(metadata={"example": "deny"})
+    about = ma.fields.Nested(AboutSchema, allow_none=True)
+    said_on = ma.fields.Date(allow_none=True)
+    said_on_precision = ma.fields.String(allow_none=True)
+    quote = ma.fields.String(allow_none=True, metadata={"description": "The actor's own words."})
+    citation = ma.fields.Nested(CitationSchema)
+    figure = ma.fields.Nested(FigureSchema, allow_none=True)
+
+
+class StatementCreateSchema(
+    ma.Schema.from_dict(date_pair("said_on", "When it was said."))  # type: ignore[misc]
+):
+    id = slug(required=True)
+    actor = slug(required=True)
+    stance = term(vocab.STANCES, required=True)
+    about = ma.fields.Nested(AboutSchema, allow_none=True, load_default=None)
+    quote = text(5000, allow_none=True, load_default=None)
+    citation = ma.fields.Nested(CitationInSchema, required=True)
+    figure = ma.fields.Nested(FigureSchema, allow_none=True, load_default=None)
+
+    @ma.validates_schema
+    def _dates(self, data: dict, **_: object) -> None:
+        check_partial_dates(data, ("said_on",))
+
+
+StatementPageSchema = page_schema(StatementSchema, "StatementPage")
+
+
+class StatementQueryArgs(ListArgs):
+    actor = slug()
+    stance = term(vocab.STANCES)
+    trigger = slug(metadata={"description": "Statements about this trigger."})
+    measure = slug(metadata={"description": "Statements about this measure."})
+    has_figure = ma.fields.Boolean(metadata={"description": "Only statements with a figure."})
+    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    sort = sort_arg(["id", "said_on"], "id")

@@ -1,0 +1,71 @@
+"""Trigger schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from service import vocabularies as vocab
+from service.schemas.common import (
+    CitationInSchema,
+    CitationSchema,
+    CountryRoleSchema,
+    ListArgs,
+    TimestampsMixin,
+    check_partial_dates,
+    country_code,
+    date_pair,
+    page_schema,
+    slug,
+    sort_arg,
+    term,
+    text,
+)
+
+
+class TriggerSchema(TimestampsMixin, ma.Schema):
+    """An event or development that measures respond to."""
+
+    id = slug()
+    kind = ma.fields.String(metadata={"example": "troop_deployment"})
+    title = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    countries = ma.fields.List(ma.fields.Nested(CountryRoleSchema))
+    occurred_on = ma.fields.Date(allow_none=True)
+    occurred_on_precision = ma.fields.String(allow_none=True)
+    verification = ma.fields.String(metadata={"example": "contested"})
+    citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+
+
+class TriggerCountryInSchema(ma.Schema):
+    country = country_code(required=True)
+    role = term(vocab.TRIGGER_COUNTRY_ROLES, required=True)
+
+
+class TriggerCreateSchema(
+    ma.Schema.from_dict(date_pair("occurred_on", "When it happened."))  # type: ignore[misc]
+):
+    id = slug(required=True)
+    kind = term(vocab.TRIGGER_KINDS, required=True)
+    title = text(500, required=True)
+    description = text(20_000, allow_none=True, load_default=None)
+    countries = ma.fields.List(ma.fields.Nested(TriggerCountryInSchema), load_default=list)
+    verification = term(vocab.VERIFICATIONS, required=True)
+    citations = ma.fields.List(
+        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
+    )
+
+    @ma.validates_schema
+    def _dates(self, data: dict, **_: object) -> None:
+        check_partial_dates(data, ("occurred_on",))
+
+
+TriggerPageSchema = page_schema(TriggerSchema, "TriggerPage")
+
+
+class TriggerQueryArgs(ListArgs):
+    kind = term(vocab.TRIGGER_KINDS)
+    verification = term(vocab.VERIFICATIONS)
+    country = country_code()
+    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    sort = sort_arg(["id", "occurred_on", "title"], "id")

@@ -1,0 +1,175 @@
+"""Measures: the heart of the register."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidReference, NotFound
+from service.models import (
+    Actor,
+    Citation,
+    Measure,
+    MeasureCountry,
+    MeasureItem,
+    MeasureStatusChange,
+    MeasureTrigger,
+    Trigger,
+)
+from service.services.paging import Page, SortKey, paginate
+from service.services.records import (
+    Outcome,
+    cite,
+    cite_all,
+    require,
+    require_country,
+    upsert,
+)
+
+SORT_KEYS = {
+    "id": SortKey(Measure.id),
+    "announced_on": SortKey(Measure.announced_on, "date", nullable=True),
+    "title": SortKey(Measure.title),
+    "status": SortKey(Measure.status),
+    "type": SortKey(Measure.type),
+    "updated_at": SortKey(Measure.updated_at, "datetime"),
+}
+
+
+def get(session: Session, measure_id: str) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound("measure", measure_id)
+    return measure
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(args: dict[str, Any]) -> Select[Measure]:
+    """Measures matching the filters of ``MeasureQueryArgs`` (all of them: AND)."""
+    stmt = select(Measure)
+    country, role = args.get("country"), args.get("role")
+    if country or role:
+        conditions = []
+        if country:
+            conditions.append(MeasureCountry.country_code == country.upper())
+        if role:
+            conditions.append(MeasureCountry.role == role)
+        stmt = stmt.where(Measure.countries.any(and_(*conditions)))
+    if types := args.get("type"):
+        stmt = stmt.where(Measure.type.in_(types))
+    if statuses := args.get("status"):
+        stmt = stmt.where(Measure.status.in_(statuses))
+    if trigger := args.get("trigger"):
+        stmt = stmt.where(Measure.triggers.any(MeasureTrigger.trigger_id == trigger))
+    if actor := args.get("actor"):
+        stmt = stmt.where(Measure.announced_by_id == actor)
+    if (start := args.get("announced_from")) is not None:
+        stmt = stmt.where(Measure.announced_on >= start)
+    if (end := args.get("announced_to")) is not None:
+        stmt = stmt.where(Measure.announced_on <= end)
+    if (conditional := args.get("conditional")) is not None:
+        stmt = stmt.where(Measure.conditional.is_(conditional))
+    if parent := args.get("parent"):
+        stmt = stmt.where(Measure.parent_id == parent)
+    for word in re.findall(r"\w[\w'’-]*", args.get("q") or ""):
+        pattern = f"%{_escape(word)}%"
+        stmt = stmt.where(
+            or_(
+                Measure.title.ilike(pattern, escape="\\"),
+                Measure.summary.ilike(pattern, escape="\\"),
+                Measure.condition.ilike(pattern, escape="\\"),
+                Measure.citations.any(Citation.quote.ilike(pattern, escape="\\")),
+            )
+        )
+    return stmt
+
+
+def list_(session: Session, args: dict[str, Any]) -> Page[Measure]:
+    return paginate(
+        session,
+        filtered(args),
+        SORT_KEYS,
+        Measure.id,
+        args["sort"],
+        args["limit"],
+        args.get("cursor"),
+    )
+
+
+def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
+    """The parent exists and is not the measure itself nor one of its descendants."""
+    require(session, Measure, parent_id, "parent", "measure")
+    seen = {measure_id}
+    current: str | None = parent_id
+    while current is not None:
+        if current in seen:
+            raise InvalidReference("parent", "a measure cannot be a stage of itself")
+        seen.add(current)
+        current = session.scalar(select(Measure.parent_id).where(Measure.id == current))
+
+
+def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
+    if data["announced_by"]:
+        require(session, Actor, data["announced_by"], "announced_by", "actor")
+    if data["parent"]:
+        _check_parent(session, data["id"], data["parent"])
+    countries, seen = [], set()
+    for index, entry in enumerate(data["countries"]):
+        code = require_country(session, entry["country"], f"countries.{index}.country")
+        if (code, entry["role"]) in seen:
+            raise InvalidReference(f"countries.{index}", "listed twice with the same role")
+        seen.add((code, entry["role"]))
+        countries.append(MeasureCountry(country_code=code, role=entry["role"]))
+    triggers, linked = [], set()
+    for index, link in enumerate(data["triggers"]):
+        require(session, Trigger, link["trigger"], f"triggers.{index}.trigger", "trigger")
+        if (link["trigger"], link["relation"]) in linked:
+            raise InvalidReference(f"triggers.{index}", "listed twice with the same relation")
+        linked.add((link["trigger"], link["relation"]))
+        triggers.append(MeasureTrigger(trigger_id=link["trigger"], relation=link["relation"]))
+    history = []
+    for index, change in enumerate(data["status_history"]):
+        citation = cite(session, change["citation"], f"status_history.{index}.citation")
+        history.append(
+            MeasureStatusChange(
+                position=index + 1,
+                status=change["status"],
+                changed_on=change["changed_on"],
+                changed_on_precision=change["changed_on_precision"],
+                citation_id=citation.id,
+                citation=citation,
+            )
+        )
+    dated = [h.changed_on for h in history if h.changed_on is not None]
+    if dated != sorted(dated):
+        raise InvalidReference("status_history", "status changes must be in date order")
+    candidate = Measure(
+        id=data["id"],
+        type=data["type"],
+        status=data["status"],
+        title=data["title"],
+        summary=data["summary"],
+        announced_by_id=data["announced_by"],
+        announced_on=data["announced_on"],
+        announced_on_precision=data["announced_on_precision"],
+        effective_on=data["effective_on"],
+        effective_on_precision=data["effective_on_precision"],
+        expected_by=data["expected_by"],
+        expected_by_precision=data["expected_by_precision"],
+        conditional=data["conditional"],
+        condition=data["condition"],
+        parent_id=data["parent"],
+        phase=data["phase"],
+        countries=countries,
+        items=[MeasureItem(position=i + 1, **item) for i, item in enumerate(data["items"])],
+        triggers=triggers,
+        status_history=history,
+        citations=cite_all(session, data["citations"], "citations"),
+    )
+    return upsert(session, candidate, data["id"])

@@ -1,0 +1,100 @@
+"""Helpers every service uses: reference checks, citations, idempotent upserts."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidReference
+from service.models import Citation, Country, Source
+from service.models.base import Base, utcnow
+from service.quotes import QuoteError, locate
+
+M = TypeVar("M", bound=Base)
+Outcome = Literal["created", "updated", "unchanged"]
+_TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+
+def require(session: Session, model: type[M], key: str, field: str, label: str) -> M:
+    """The record ``key`` of ``model``, or a 422 naming ``field``."""
+    record = session.get(model, key)
+    if record is None:
+        raise InvalidReference(field, f"no {label} with id '{key}'")
+    return record
+
+
+def require_country(session: Session, code: str, field: str) -> str:
+    country = session.get(Country, code.upper())
+    if country is None:
+        raise InvalidReference(field, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+    return country.code
+
+
+def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
+    """The citation of ``data['quote']`` in its source, created on first use."""
+    source = require(session, Source, data["source"], f"{field}.source", "source")
+    try:
+        start, end = locate(source.text, data["quote"], data.get("occurrence"))
+    except QuoteError as error:
+        raise InvalidReference(f"{field}.quote", f"{error} (source '{source.id}')") from error
+    key = f"{source.id}-{start}-{end}"
+    citation = session.get(Citation, key)
+    if citation is None:
+        citation = Citation(
+            id=key, source_id=source.id, quote=source.text[start:end], start=start, end=end
+        )
+        session.add(citation)
+    return citation
+
+
+def cite_all(session: Session, items: list[dict[str, Any]], field: str) -> list[Citation]:
+    unique: dict[str, Citation] = {}
+    for index, item in enumerate(items):
+        citation = cite(session, item, f"{field}.{index}")
+        unique.setdefault(citation.id, citation)
+    return list(unique.values())
+
+
+def snapshot(obj: Base, skip: frozenset[str] = frozenset()) -> tuple[Any, ...]:
+    """The content of a record and its owned children, comparable across sessions."""
+    mapper = inspect(obj).mapper
+    state: list[tuple[str, Any]] = []
+    for column in mapper.column_attrs:
+        if column.key not in _TIMESTAMPS and column.key not in skip:
+            state.append((column.key, getattr(obj, column.key)))
+    for rel in mapper.relationships:
+        if rel.viewonly or not rel.uselist:
+            continue
+        children = getattr(obj, rel.key)
+        if rel.secondary is not None:
+            state.append((rel.key, tuple(sorted(child.id for child in children))))
+            continue
+        owned = frozenset(str(column.key) for column in rel.remote_side)
+        state.append((rel.key, tuple(sorted((snapshot(c, owned) for c in children), key=repr))))
+    return tuple(state)
+
+
+def upsert(session: Session, candidate: M, key: Any) -> tuple[M, Outcome]:
+    """Store ``candidate`` under ``key``: insert, update in place, or leave alone if equal.
+
+    An unchanged record keeps its ``updated_at``, so reloading the same data is a no-op.
+    """
+    model = type(candidate)
+    existing = session.get(model, key)
+    if existing is None:
+        session.add(candidate)
+        return candidate, "created"
+    if snapshot(existing) == snapshot(candidate):
+        return existing, "unchanged"
+    mapper = inspect(model)
+    primary = {column.key for column in mapper.primary_key}
+    for column in mapper.column_attrs:
+        if column.key not in _TIMESTAMPS and column.key not in primary:
+            setattr(existing, column.key, getattr(candidate, column.key))
+    for rel in mapper.relationships:
+        if not rel.viewonly and rel.uselist:
+            setattr(existing, rel.key, list(getattr(candidate, rel.key)))
+    existing.updated_at = utcnow()  # type: ignore[attr-defined]
+    return existing, "updated"

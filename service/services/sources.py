@@ -1,0 +1,70 @@
+"""Sources: articles, stored once per text, and their citations."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidReference, NotFound
+from service.models import Citation, Source
+from service.services.paging import Page, SortKey, paginate
+from service.services.records import Outcome, upsert
+
+SORT_KEYS = {
+    "id": SortKey(Source.id),
+    "published_on": SortKey(Source.published_on, "date", nullable=True),
+    "title": SortKey(Source.title, nullable=True),
+}
+CITATION_SORT_KEYS = {"id": SortKey(Citation.id), "start": SortKey(Citation.start, "int")}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def get(session: Session, source_id: str) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFound("source", source_id)
+    return source
+
+
+def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
+    stmt = select(Source)
+    if q := args.get("q"):
+        pattern = f"%{q}%"
+        stmt = stmt.where(or_(Source.title.ilike(pattern), Source.text.ilike(pattern)))
+    return paginate(
+        session, stmt, SORT_KEYS, Source.id, args["sort"], args["limit"], args.get("cursor")
+    )
+
+
+def citations(session: Session, source_id: str, args: dict[str, Any]) -> Page[Citation]:
+    get(session, source_id)
+    stmt = select(Citation).where(Citation.source_id == source_id)
+    return paginate(
+        session,
+        stmt,
+        CITATION_SORT_KEYS,
+        Citation.id,
+        args["sort"],
+        args["limit"],
+        args.get("cursor"),
+    )
+
+
+def put(session: Session, data: dict[str, Any]) -> tuple[Source, Outcome]:
+    """Store a source under its id; the same text may not be stored under two ids."""
+    digest = sha256(data["text"])
+    twin = session.scalar(select(Source).where(Source.content_sha256 == digest))
+    if twin is not None and twin.id != data["id"]:
+        raise InvalidReference("text", f"the same text is already stored as source '{twin.id}'")
+    existing = session.get(Source, data["id"])
+    if existing is not None and existing.content_sha256 != digest:
+        # Citations point into the text by offset: changing it would silently break them.
+        raise InvalidReference("text", f"source '{data['id']}' already has a different text")
+    candidate = Source(content_sha256=digest, **data)
+    return upsert(session, candidate, data["id"])

@@ -1,0 +1,81 @@
+"""Statements: who said what, when, about which trigger or measure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import InvalidReference, NotFound
+from service.models import Actor, Citation, Measure, Statement, Trigger
+from service.quotes import fold
+from service.services.paging import Page, SortKey, paginate
+from service.services.records import Outcome, cite, require, upsert
+
+SORT_KEYS = {
+    "id": SortKey(Statement.id),
+    "said_on": SortKey(Statement.said_on, "date", nullable=True),
+}
+
+
+def get(session: Session, statement_id: str) -> Statement:
+    statement = session.get(Statement, statement_id)
+    if statement is None:
+        raise NotFound("statement", statement_id)
+    return statement
+
+
+def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
+    stmt = select(Statement)
+    if actor := args.get("actor"):
+        stmt = stmt.where(Statement.actor_id == actor)
+    if stance := args.get("stance"):
+        stmt = stmt.where(Statement.stance == stance)
+    if trigger := args.get("trigger"):
+        stmt = stmt.where(Statement.about_trigger_id == trigger)
+    if measure := args.get("measure"):
+        stmt = stmt.where(Statement.about_measure_id == measure)
+    if (has_figure := args.get("has_figure")) is not None:
+        figure = Statement.figure_value
+        stmt = stmt.where(figure.is_not(None) if has_figure else figure.is_(None))
+    if q := args.get("q"):
+        pattern = f"%{q}%"
+        stmt = stmt.where(
+            Statement.quote.ilike(pattern) | Statement.citation.has(Citation.quote.ilike(pattern))
+        )
+    return paginate(
+        session, stmt, SORT_KEYS, Statement.id, args["sort"], args["limit"], args.get("cursor")
+    )
+
+
+def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
+    require(session, Actor, data["actor"], "actor", "actor")
+    about = data["about"] or {}
+    if about.get("type") == "trigger":
+        require(session, Trigger, about["id"], "about.id", "trigger")
+    elif about.get("type") == "measure":
+        require(session, Measure, about["id"], "about.id", "measure")
+    citation = cite(session, data["citation"], "citation")
+    if data["quote"] is not None and fold(data["quote"])[0] not in fold(citation.quote)[0]:
+        raise InvalidReference("quote", "the actor's words must be inside the cited passage")
+    figure = data["figure"] or {}
+    candidate = Statement(
+        id=data["id"],
+        actor_id=data["actor"],
+        stance=data["stance"],
+        about_trigger_id=about["id"] if about.get("type") == "trigger" else None,
+        about_measure_id=about["id"] if about.get("type") == "measure" else None,
+        said_on=data["said_on"],
+        said_on_precision=data["said_on_precision"],
+        quote=data["quote"],
+        citation_id=citation.id,
+        citation=citation,
+        figure_value=figure.get("value"),
+        figure_unit=figure.get("unit"),
+        figure_qualifier=figure.get("qualifier"),
+        figure_as_of=figure.get("as_of"),
+        figure_as_of_precision=figure.get("as_of_precision"),
+        figure_place=figure.get("place"),
+    )
+    return upsert(session, candidate, data["id"])

@@ -1,0 +1,156 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Each backend's schema is built once by ``alembic upgrade head`` and seeded once; each
+test then runs inside a transaction that is rolled back (SQLAlchemy's "joining a
+session into an external transaction" recipe), so tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from service import create_app
+from service.cli import migrate
+from service.config import Config
+from service.extensions import db, make_engine
+from service.seeding import load
+
+SEEDS = Config.from_env().seeds_dir
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_database(request: pytest.FixtureRequest) -> str:
+    """A fresh database on the local server, dropped when the session ends."""
+    admin_url = make_url(POSTGRES_URL)
+    try:
+        admin = create_engine(
+            admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
+        with admin.connect() as connection:
+            name = f"register_test_{uuid.uuid4().hex[:10]}"
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        where = admin_url.render_as_string(hide_password=True)
+        pytest.skip(
+            f"PostgreSQL half skipped: no server at {where}"
+            f" ({type(error).__name__}: {str(error).splitlines()[0]}). Start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "
+            "or set TEST_POSTGRES_URL."
+        )
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def database_url(backend: str, request: pytest.FixtureRequest, tmp: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'register.db'}"
+    return _postgres_database(request)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def empty_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A migrated database with no data in it."""
+    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-empty"))
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A migrated database loaded with the project's seeds."""
+    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-seeded"))
+    migrate(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load(session, SEEDS)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(seeded_url: str) -> Iterator[Engine]:
+    engine = make_engine(seeded_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_engine(empty_url: str) -> Iterator[Engine]:
+    engine = make_engine(empty_url)
+    yield engine
+    engine.dispose()
+
+
+def _rolled_back(engine: Engine) -> Iterator[Connection]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        yield connection
+    finally:
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def connection(seeded_engine: Engine) -> Iterator[Connection]:
+    """A connection to the seeded database whose writes are rolled back."""
+    yield from _rolled_back(seeded_engine)
+
+
+@pytest.fixture
+def empty_connection(empty_engine: Engine) -> Iterator[Connection]:
+    yield from _rolled_back(empty_engine)
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+@pytest.fixture
+def empty_session(empty_connection: Connection) -> Iterator[Session]:
+    with Session(bind=empty_connection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def app(seeded_url: str, seeded_engine: Engine) -> Flask:
+    return create_app(Config(database_url=seeded_url), engine=seeded_engine)
+
+
+@pytest.fixture
+def client(app: Flask, connection: Connection, seeded_engine: Engine) -> Iterator[FlaskClient]:
+    """A test client whose requests see the seeded data and whose writes are rolled back."""
+    db.bind(connection)
+    yield app.test_client()
+    db.bind(seeded_engine)

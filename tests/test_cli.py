@@ -1,0 +1,93 @@
+"""The entry point a user and the Dockerfile call: migrate, seed, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from service.config import PROJECT_ROOT
+from tests.conftest import database_url
+
+
+def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return database_url(backend, request, tmp_path)
+
+
+def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str) -> None:
+    migrated = _run(fresh_url, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    seeded = _run(fresh_url, "seed")
+    assert seeded.returncode == 0, seeded.stderr
+    assert "measures" in seeded.stdout and " created" in seeded.stdout
+    again = _run(fresh_url, "seed")
+    assert again.returncode == 0, again.stderr
+    assert all(" 0 created    0 updated" in line for line in again.stdout.splitlines()), (
+        again.stdout
+    )
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": fresh_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/v1/measures?limit=1", timeout=2
+                ) as response:
+                    body = json.load(response)
+                    server_header = response.headers.get("Server", "")
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "the server did not answer within 30 s"
+        assert len(body["items"]) == 1
+        assert "gunicorn" in server_header.lower()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0]
+    assert server.returncode == 0, output
+
+
+def test_seed_reports_a_bad_seed_and_exits_non_zero(fresh_url: str, tmp_path: Path) -> None:
+    assert _run(fresh_url, "migrate").returncode == 0
+    broken = tmp_path / "seeds"
+    broken.mkdir()
+    (broken / "countries.yaml").write_text("XX: [Nowhere]\n")
+    result = _run(fresh_url, "seed", "--dir", str(broken))
+    assert result.returncode == 1
+    assert "countries.yaml, record 'XX': not an ISO 3166-1 alpha-2 code" in result.stderr

@@ -1,0 +1,61 @@
+"""The OpenAPI document: generated from the code, committed, valid, served, browsable."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
+
+from service.cli import OPENAPI_PATH, render_openapi
+
+
+def test_committed_openapi_document_matches_the_code() -> None:
+    committed = OPENAPI_PATH.read_text(encoding="utf-8")
+    assert committed == render_openapi(), (
+        "openapi/openapi.json drifted: run python -m service openapi"
+    )
+
+
+def test_openapi_document_is_valid() -> None:
+    validate(json.loads(OPENAPI_PATH.read_text(encoding="utf-8")))
+
+
+def test_every_operation_has_a_summary_and_documents_its_errors() -> None:
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), f"{method.upper()} {path} has no summary"
+            responses = operation["responses"]
+            assert "200" in responses and "304" in responses, (path, sorted(responses))
+            if "{" in path:
+                assert "404" in responses, (path, sorted(responses))
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                assert {"400", "422"} <= responses.keys(), (path, sorted(responses))
+
+
+def test_error_responses_are_documented_as_problem_json() -> None:
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    not_found = document["components"]["responses"]["NOT_FOUND"]
+    assert list(not_found["content"]) == ["application/problem+json"]
+
+
+def test_openapi_document_is_served(client: FlaskClient) -> None:
+    r = client.get("/openapi.json")
+    assert r.status_code == 200, r.data
+    assert r.json == json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+
+
+def test_docs_page_loads_its_assets_from_this_service(client: FlaskClient) -> None:
+    r = client.get("/docs")
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets, page
+    for asset in assets:
+        assert asset.startswith("/"), f"{asset} is not served by this service"
+        assert client.get(asset).status_code == 200, asset
+    assert "http://" not in page and "https://" not in page
