@@ -103,9 +103,8 @@ def _load_all(
         seen.add(key)
         try:
             data = schema.load(record)
-            with session.no_autoflush:
+            with session.no_autoflush:  # build the whole record before anything is written
                 _, outcome = put(session, data)
-            session.flush()
         except ma.ValidationError as error:
             raise SeedError(path.name, key, _describe(error.messages)) from error
         except DomainError as error:

@@ -60,3 +60,43 @@ def test_updating_a_measure_bumps_updated_at_and_keeps_created_at(session: Sessi
     session.flush()
     assert outcome == "updated"
     assert parent.created_at == created and parent.updated_at > updated
+
+
+def test_a_measure_may_cite_the_same_words_twice(empty_session: Session) -> None:
+    from service.services import countries, sources
+
+    countries.sync_iso(empty_session, {})
+    text = "Seoul will take phased measures, the office said."
+    sources.put(
+        empty_session,
+        {
+            "id": "office-release",
+            "title": None,
+            "publisher": None,
+            "byline": None,
+            "published_on": None,
+            "revised_on": None,
+            "url": None,
+            "language": "en",
+            "text": text,
+        },
+    )
+    quote = {"source": "office-release", "quote": "will take phased measures"}
+    data = MeasureCreateSchema().load(
+        {
+            "id": "kr-phased-measures",
+            "type": "response_package",
+            "status": "announced",
+            "title": "Phased measures",
+            "countries": [{"country": "kr", "role": "imposer"}],
+            "citations": [quote],
+            "status_history": [{"status": "announced", "citation": quote}],
+        }
+    )
+    with empty_session.no_autoflush:
+        measure, outcome = measures.put(empty_session, data)
+    empty_session.flush()
+    assert outcome == "created"
+    assert measure.citations[0] is measure.status_history[0].citation
+    assert text[measure.citations[0].start : measure.citations[0].end] == quote["quote"]
+    assert measure.countries[0].country_code == "KR"

@@ -40,7 +40,10 @@ def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
     except QuoteError as error:
         raise InvalidReference(f"{field}.quote", f"{error} (source '{source.id}')") from error
     key = f"{source.id}-{start}-{end}"
-    citation = session.get(Citation, key)
+    # A citation added earlier in this write is pending: not yet in the identity map.
+    citation = session.get(Citation, key) or next(
+        (obj for obj in session.new if isinstance(obj, Citation) and obj.id == key), None
+    )
     if citation is None:
         citation = Citation(
             id=key, source_id=source.id, quote=source.text[start:end], start=start, end=end
@@ -80,11 +83,13 @@ def upsert(session: Session, candidate: M, key: Any) -> tuple[M, Outcome]:
     """Store ``candidate`` under ``key``: insert, update in place, or leave alone if equal.
 
     An unchanged record keeps its ``updated_at``, so reloading the same data is a no-op.
+    The write is flushed (not committed), so later writes in the transaction can refer to it.
     """
     model = type(candidate)
     existing = session.get(model, key)
     if existing is None:
         session.add(candidate)
+        session.flush()
         return candidate, "created"
     if snapshot(existing) == snapshot(candidate):
         return existing, "unchanged"
@@ -97,4 +102,5 @@ def upsert(session: Session, candidate: M, key: Any) -> tuple[M, Outcome]:
         if not rel.viewonly and rel.uselist:
             setattr(existing, rel.key, list(getattr(candidate, rel.key)))
     existing.updated_at = utcnow()  # type: ignore[attr-defined]
+    session.flush()
     return existing, "updated"
