@@ -44,6 +44,10 @@ def _postgres_database(request: pytest.FixtureRequest) -> str:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:
         where = admin_url.render_as_string(hide_password=True)
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(
+                f"REQUIRE_POSTGRES is set but PostgreSQL at {where} is unreachable: {error}"
+            )
         pytest.skip(
             f"PostgreSQL half skipped: no server at {where}"
             f" ({type(error).__name__}: {str(error).splitlines()[0]}). Start it with "

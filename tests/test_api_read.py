@@ -296,3 +296,9 @@ def test_statement_figures_and_about_are_objects(client: FlaskClient) -> None:
         assert statement["about"] is None or statement["about"]["type"] in {"trigger", "measure"}
     without = _all(client, "/v1/statements?has_figure=false")
     assert all(s["figure"] is None for s in without)
+
+
+@pytest.mark.parametrize("collection", ["measures", "triggers", "statements", "actors", "sources"])
+def test_search_wildcards_match_themselves(client: FlaskClient, collection: str) -> None:
+    assert _all(client, f"/v1/{collection}?q=%25") == []
+    assert _all(client, f"/v1/{collection}?q=_") == []

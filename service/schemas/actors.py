@@ -7,20 +7,23 @@ from marshmallow import validate
 
 from service import vocabularies as vocab
 from service.schemas.common import (
+    CREATED,
+    UPDATED,
     CitationInSchema,
     CitationSchema,
     ListArgs,
-    TimestampsMixin,
     country_code,
     page_schema,
+    search,
     slug,
     sort_arg,
     term,
     text,
+    timestamp,
 )
 
 
-class ActorSchema(TimestampsMixin, ma.Schema):
+class ActorSchema(ma.Schema):
     """A person or body that announces, reports, demands or denies."""
 
     id = slug()
@@ -30,6 +33,8 @@ class ActorSchema(TimestampsMixin, ma.Schema):
     role = ma.fields.String(allow_none=True, metadata={"example": "President of South Korea"})
     aliases = ma.fields.List(ma.fields.String())
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 class ActorCreateSchema(ma.Schema):
@@ -50,5 +55,5 @@ ActorPageSchema = page_schema(ActorSchema, "ActorPage")
 class ActorQueryArgs(ListArgs):
     kind = term(vocab.ACTOR_KINDS)
     country = country_code()
-    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    q = search()
     sort = sort_arg(["id", "name", "kind"], "id")

@@ -47,8 +47,22 @@ def country_code(**kwargs: Any) -> ma.fields.String:
     )
 
 
+def _no_nul(value: str) -> None:
+    # PostgreSQL cannot store NUL in text; no article or search needs it.
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters.")
+
+
 def text(max_length: int | None = None, **kwargs: Any) -> ma.fields.String:
-    return ma.fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+    """Free text of 1 to ``max_length`` characters."""
+    return ma.fields.String(validate=[validate.Length(min=1, max=max_length), _no_nul], **kwargs)
+
+
+def search(**kwargs: Any) -> ma.fields.String:
+    """The ``q`` parameter."""
+    metadata = {"description": "Words to find (case-insensitive substrings)."}
+    metadata |= kwargs.pop("metadata", {})
+    return text(200, metadata=metadata, **kwargs)
 
 
 _PRECISION_START = {
@@ -125,9 +139,13 @@ class CountryRoleSchema(ma.Schema):
     role = ma.fields.String()
 
 
-class TimestampsMixin:
-    created_at = ma.fields.AwareDateTime(dump_only=True)
-    updated_at = ma.fields.AwareDateTime(dump_only=True)
+def timestamp(description: str) -> ma.fields.AwareDateTime:
+    """``created_at``/``updated_at``: declared last in each schema so records read id-first."""
+    return ma.fields.AwareDateTime(dump_only=True, metadata={"description": description})
+
+
+CREATED = "When the register first stored the record (UTC)."
+UPDATED = "When the record's content last changed (UTC); reseeding unchanged data keeps it."
 
 
 def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
 
 from service import vocabularies as vocab
-from service.schemas.common import ListArgs, TimestampsMixin, page_schema, sort_arg, term
+from service.schemas.common import (
+    CREATED,
+    UPDATED,
+    ListArgs,
+    page_schema,
+    search,
+    sort_arg,
+    term,
+    timestamp,
+)
 
 
-class CountrySchema(TimestampsMixin, ma.Schema):
+class CountrySchema(ma.Schema):
     """An ISO 3166-1 country."""
 
     code = ma.fields.String(metadata={"description": "ISO 3166-1 alpha-2.", "example": "KR"})
@@ -17,16 +25,15 @@ class CountrySchema(TimestampsMixin, ma.Schema):
     name = ma.fields.String(metadata={"example": "Korea, Republic of"})
     official_name = ma.fields.String(allow_none=True)
     aliases = ma.fields.List(ma.fields.String(), metadata={"example": ["South Korea", "Seoul"]})
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 CountryPageSchema = page_schema(CountrySchema, "CountryPage")
 
 
 class CountryQueryArgs(ListArgs):
-    q = ma.fields.String(
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "Matches code, name, official name or an alias."},
-    )
+    q = search(metadata={"description": "Matches code, name, official name or an alias."})
     sort = sort_arg(["code", "name", "alpha3"], "code")
 
 

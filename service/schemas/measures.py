@@ -10,19 +10,22 @@ from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
 from service.schemas.common import (
+    CREATED,
+    UPDATED,
     CitationInSchema,
     CitationSchema,
     CountryRoleSchema,
     ListArgs,
-    TimestampsMixin,
     check_partial_dates,
     country_code,
     date_pair,
     page_schema,
+    search,
     slug,
     sort_arg,
     term,
     text,
+    timestamp,
 )
 
 MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
@@ -66,7 +69,7 @@ for _name, _description in zip(
 MeasureDates = ma.Schema.from_dict(_dates, name="MeasureDates")
 
 
-class MeasureSchema(TimestampsMixin, ma.Schema):
+class MeasureSchema(ma.Schema):
     """A measure a country announced, threatened, agreed or put in force."""
 
     id = slug()
@@ -97,6 +100,8 @@ class MeasureSchema(TimestampsMixin, ma.Schema):
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 class MeasureCountryInSchema(ma.Schema):
@@ -183,10 +188,7 @@ class MeasureQueryArgs(ListArgs):
     )
     conditional = ma.fields.Boolean()
     parent = slug(metadata={"description": "Stages of this package."})
-    q = ma.fields.String(
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "Words to find in titles, summaries and quotes."},
-    )
+    q = search(metadata={"description": "Words to find in titles, summaries and quotes."})
     sort = sort_arg(
         ["id", "announced_on", "title", "status", "type", "updated_at"], "-announced_on"
     )

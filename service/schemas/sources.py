@@ -6,17 +6,20 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.schemas.common import (
+    CREATED,
+    UPDATED,
     CitationSchema,
     ListArgs,
-    TimestampsMixin,
     page_schema,
+    search,
     slug,
     sort_arg,
     text,
+    timestamp,
 )
 
 
-class SourceSchema(TimestampsMixin, ma.Schema):
+class SourceSchema(ma.Schema):
     """One article: metadata only where the article states it, and its full text."""
 
     id = slug()
@@ -31,6 +34,8 @@ class SourceSchema(TimestampsMixin, ma.Schema):
     language = ma.fields.String(metadata={"example": "en"})
     text = ma.fields.String()
     content_sha256 = ma.fields.String()
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 class SourceCreateSchema(ma.Schema):
@@ -52,7 +57,7 @@ CitationPageSchema = page_schema(CitationSchema, "CitationPage")
 
 
 class SourceQueryArgs(ListArgs):
-    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    q = search()
     sort = sort_arg(["id", "published_on", "title"], "id")
 
 

@@ -7,17 +7,20 @@ from marshmallow import validate
 
 from service import vocabularies as vocab
 from service.schemas.common import (
+    CREATED,
+    UPDATED,
     CitationInSchema,
     CitationSchema,
     ListArgs,
-    TimestampsMixin,
     check_partial_dates,
     date_pair,
     page_schema,
+    search,
     slug,
     sort_arg,
     term,
     text,
+    timestamp,
 )
 
 ABOUT_TYPES = ("trigger", "measure")
@@ -47,7 +50,7 @@ class FigureSchema(ma.Schema):
         check_partial_dates(data, ("as_of",))
 
 
-class StatementSchema(TimestampsMixin, ma.Schema):
+class StatementSchema(ma.Schema):
     """What an actor said, and when."""
 
     id = slug()
@@ -59,6 +62,8 @@ class StatementSchema(TimestampsMixin, ma.Schema):
     quote = ma.fields.String(allow_none=True, metadata={"description": "The actor's own words."})
     citation = ma.fields.Nested(CitationSchema)
     figure = ma.fields.Nested(FigureSchema, allow_none=True)
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 class StatementCreateSchema(
@@ -86,5 +91,5 @@ class StatementQueryArgs(ListArgs):
     trigger = slug(metadata={"description": "Statements about this trigger."})
     measure = slug(metadata={"description": "Statements about this measure."})
     has_figure = ma.fields.Boolean(metadata={"description": "Only statements with a figure."})
-    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    q = search()
     sort = sort_arg(["id", "said_on"], "id")

@@ -7,23 +7,26 @@ from marshmallow import validate
 
 from service import vocabularies as vocab
 from service.schemas.common import (
+    CREATED,
+    UPDATED,
     CitationInSchema,
     CitationSchema,
     CountryRoleSchema,
     ListArgs,
-    TimestampsMixin,
     check_partial_dates,
     country_code,
     date_pair,
     page_schema,
+    search,
     slug,
     sort_arg,
     term,
     text,
+    timestamp,
 )
 
 
-class TriggerSchema(TimestampsMixin, ma.Schema):
+class TriggerSchema(ma.Schema):
     """An event or development that measures respond to."""
 
     id = slug()
@@ -35,6 +38,8 @@ class TriggerSchema(TimestampsMixin, ma.Schema):
     occurred_on_precision = ma.fields.String(allow_none=True)
     verification = ma.fields.String(metadata={"example": "contested"})
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+    created_at = timestamp(CREATED)
+    updated_at = timestamp(UPDATED)
 
 
 class TriggerCountryInSchema(ma.Schema):
@@ -67,5 +72,5 @@ class TriggerQueryArgs(ListArgs):
     kind = term(vocab.TRIGGER_KINDS)
     verification = term(vocab.VERIFICATIONS)
     country = country_code()
-    q = ma.fields.String(validate=validate.Length(min=1, max=200))
+    q = search()
     sort = sort_arg(["id", "occurred_on", "title"], "id")

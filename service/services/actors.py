@@ -7,19 +7,22 @@ from typing import Any
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import NotFound
 from service.models import Actor
 from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, cite_all, require_country, upsert
+from service.services.records import (
+    Outcome,
+    cite_all,
+    contains,
+    get_or_404,
+    require_country,
+    upsert,
+)
 
 SORT_KEYS = {"id": SortKey(Actor.id), "name": SortKey(Actor.name), "kind": SortKey(Actor.kind)}
 
 
 def get(session: Session, actor_id: str) -> Actor:
-    actor = session.get(Actor, actor_id)
-    if actor is None:
-        raise NotFound("actor", actor_id)
-    return actor
+    return get_or_404(session, Actor, actor_id, "actor")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
@@ -29,12 +32,11 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
     if country := args.get("country"):
         stmt = stmt.where(Actor.country_code == country.upper())
     if q := args.get("q"):
-        pattern = f"%{q}%"
         stmt = stmt.where(
             or_(
-                Actor.name.ilike(pattern),
-                Actor.role.ilike(pattern),
-                cast(Actor.aliases, String).ilike(pattern),
+                contains(Actor.name, q),
+                contains(Actor.role, q),
+                contains(cast(Actor.aliases, String), q),
             )
         )
     return paginate(

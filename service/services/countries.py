@@ -8,10 +8,9 @@ import pycountry
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import NotFound
 from service.models import Country
 from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, upsert
+from service.services.records import Outcome, contains, get_or_404, upsert
 
 SORT_KEYS = {
     "code": SortKey(Country.code),
@@ -21,31 +20,23 @@ SORT_KEYS = {
 
 
 def get(session: Session, code: str) -> Country:
-    country = session.get(Country, code.upper())
-    if country is None:
-        raise NotFound("country", code)
-    return country
+    return get_or_404(session, Country, code.upper(), "country", asked=code)
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Country]:
     stmt = select(Country)
     if q := args.get("q"):
-        pattern = f"%{_escape(q)}%"
         stmt = stmt.where(
             or_(
-                Country.code.ilike(q),
-                Country.name.ilike(pattern, escape="\\"),
-                Country.official_name.ilike(pattern, escape="\\"),
-                cast(Country.aliases, String).ilike(pattern, escape="\\"),
+                Country.code == q.upper(),
+                contains(Country.name, q),
+                contains(Country.official_name, q),
+                contains(cast(Country.aliases, String), q),
             )
         )
     return paginate(
         session, stmt, SORT_KEYS, Country.code, args["sort"], args["limit"], args.get("cursor")
     )
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def sync_iso(session: Session, aliases: dict[str, list[str]]) -> dict[Outcome, int]:

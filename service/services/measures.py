@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidReference, NotFound
+from service.errors import InvalidReference
 from service.models import (
     Actor,
     Citation,
@@ -24,8 +24,10 @@ from service.services.records import (
     Outcome,
     cite,
     cite_all,
+    contains,
+    country_roles,
+    get_or_404,
     require,
-    require_country,
     upsert,
 )
 
@@ -40,14 +42,7 @@ SORT_KEYS = {
 
 
 def get(session: Session, measure_id: str) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound("measure", measure_id)
-    return measure
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return get_or_404(session, Measure, measure_id, "measure")
 
 
 def filtered(args: dict[str, Any]) -> Select[Measure]:
@@ -77,14 +72,16 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
         stmt = stmt.where(Measure.conditional.is_(conditional))
     if parent := args.get("parent"):
         stmt = stmt.where(Measure.parent_id == parent)
-    for word in re.findall(r"\w[\w'’-]*", args.get("q") or ""):
-        pattern = f"%{_escape(word)}%"
+    words = re.findall(r"\w[\w'’-]*", args.get("q") or "")
+    if args.get("q") and not words:
+        stmt = stmt.where(false())  # nothing to search for: nothing found
+    for word in words:
         stmt = stmt.where(
             or_(
-                Measure.title.ilike(pattern, escape="\\"),
-                Measure.summary.ilike(pattern, escape="\\"),
-                Measure.condition.ilike(pattern, escape="\\"),
-                Measure.citations.any(Citation.quote.ilike(pattern, escape="\\")),
+                contains(Measure.title, word),
+                contains(Measure.summary, word),
+                contains(Measure.condition, word),
+                Measure.citations.any(contains(Citation.quote, word)),
             )
         )
     return stmt
@@ -119,13 +116,9 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
         require(session, Actor, data["announced_by"], "announced_by", "actor")
     if data["parent"]:
         _check_parent(session, data["id"], data["parent"])
-    countries, seen = [], set()
-    for index, entry in enumerate(data["countries"]):
-        code = require_country(session, entry["country"], f"countries.{index}.country")
-        if (code, entry["role"]) in seen:
-            raise InvalidReference(f"countries.{index}", "listed twice with the same role")
-        seen.add((code, entry["role"]))
-        countries.append(MeasureCountry(country_code=code, role=entry["role"]))
+    countries = country_roles(
+        session, data["countries"], lambda code, role: MeasureCountry(country_code=code, role=role)
+    )
     triggers, linked = [], set()
     for index, link in enumerate(data["triggers"]):
         require(session, Trigger, link["trigger"], f"triggers.{index}.trigger", "trigger")

@@ -2,19 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from service.errors import InvalidReference
+from service.errors import InvalidReference, NotFound
 from service.models import Citation, Country, Source
 from service.models.base import Base, utcnow
 from service.quotes import QuoteError, locate
 
 M = TypeVar("M", bound=Base)
+C = TypeVar("C")
 Outcome = Literal["created", "updated", "unchanged"]
 _TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+
+def get_or_404(
+    session: Session, model: type[M], key: str, label: str, asked: str | None = None
+) -> M:
+    """The record ``key`` of ``model``, or a 404 naming what the client ``asked`` for."""
+    record = session.get(model, key)
+    if record is None:
+        raise NotFound(label, asked or key)
+    return record
+
+
+def contains(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], text: str
+) -> ColumnElement[bool]:
+    """Case-insensitive substring match; ``%`` and ``_`` in ``text`` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+def country_roles(
+    session: Session, entries: list[dict[str, str]], make: Callable[[str, str], C]
+) -> list[C]:
+    """``make(code, role)`` for each ``{country, role}``; unknown or repeated pairs are a 422."""
+    rows, seen = [], set()
+    for index, entry in enumerate(entries):
+        code = require_country(session, entry["country"], f"countries.{index}.country")
+        if (code, entry["role"]) in seen:
+            raise InvalidReference(f"countries.{index}", "listed twice with the same role")
+        seen.add((code, entry["role"]))
+        rows.append(make(code, entry["role"]))
+    return rows
 
 
 def require(session: Session, model: type[M], key: str, field: str, label: str) -> M:

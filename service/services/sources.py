@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidReference, NotFound
+from service.errors import InvalidReference
 from service.models import Citation, Source
 from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, upsert
+from service.services.records import Outcome, contains, get_or_404, upsert
 
 SORT_KEYS = {
     "id": SortKey(Source.id),
@@ -26,17 +26,13 @@ def sha256(text: str) -> str:
 
 
 def get(session: Session, source_id: str) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise NotFound("source", source_id)
-    return source
+    return get_or_404(session, Source, source_id, "source")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
     stmt = select(Source)
     if q := args.get("q"):
-        pattern = f"%{q}%"
-        stmt = stmt.where(or_(Source.title.ilike(pattern), Source.text.ilike(pattern)))
+        stmt = stmt.where(or_(contains(Source.title, q), contains(Source.text, q)))
     return paginate(
         session, stmt, SORT_KEYS, Source.id, args["sort"], args["limit"], args.get("cursor")
     )

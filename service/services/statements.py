@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidReference, NotFound
+from service.errors import InvalidReference
 from service.models import Actor, Citation, Measure, Statement, Trigger
 from service.quotes import fold
 from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, cite, require, upsert
+from service.services.records import Outcome, cite, contains, get_or_404, require, upsert
 
 SORT_KEYS = {
     "id": SortKey(Statement.id),
@@ -20,10 +20,7 @@ SORT_KEYS = {
 
 
 def get(session: Session, statement_id: str) -> Statement:
-    statement = session.get(Statement, statement_id)
-    if statement is None:
-        raise NotFound("statement", statement_id)
-    return statement
+    return get_or_404(session, Statement, statement_id, "statement")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
@@ -40,9 +37,8 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
         figure = Statement.figure_value
         stmt = stmt.where(figure.is_not(None) if has_figure else figure.is_(None))
     if q := args.get("q"):
-        pattern = f"%{q}%"
         stmt = stmt.where(
-            Statement.quote.ilike(pattern) | Statement.citation.has(Citation.quote.ilike(pattern))
+            or_(contains(Statement.quote, q), Statement.citation.has(contains(Citation.quote, q)))
         )
     return paginate(
         session, stmt, SORT_KEYS, Statement.id, args["sort"], args["limit"], args.get("cursor")

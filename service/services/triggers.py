@@ -7,10 +7,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidReference, NotFound
 from service.models import Trigger, TriggerCountry
 from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, cite_all, require_country, upsert
+from service.services.records import (
+    Outcome,
+    cite_all,
+    contains,
+    country_roles,
+    get_or_404,
+    upsert,
+)
 
 SORT_KEYS = {
     "id": SortKey(Trigger.id),
@@ -20,10 +26,7 @@ SORT_KEYS = {
 
 
 def get(session: Session, trigger_id: str) -> Trigger:
-    trigger = session.get(Trigger, trigger_id)
-    if trigger is None:
-        raise NotFound("trigger", trigger_id)
-    return trigger
+    return get_or_404(session, Trigger, trigger_id, "trigger")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
@@ -35,22 +38,16 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
     if country := args.get("country"):
         stmt = stmt.where(Trigger.countries.any(TriggerCountry.country_code == country.upper()))
     if q := args.get("q"):
-        pattern = f"%{q}%"
-        stmt = stmt.where(or_(Trigger.title.ilike(pattern), Trigger.description.ilike(pattern)))
+        stmt = stmt.where(or_(contains(Trigger.title, q), contains(Trigger.description, q)))
     return paginate(
         session, stmt, SORT_KEYS, Trigger.id, args["sort"], args["limit"], args.get("cursor")
     )
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
-    countries = []
-    seen = set()
-    for index, entry in enumerate(data["countries"]):
-        code = require_country(session, entry["country"], f"countries.{index}.country")
-        if (code, entry["role"]) in seen:
-            raise InvalidReference(f"countries.{index}", "listed twice with the same role")
-        seen.add((code, entry["role"]))
-        countries.append(TriggerCountry(country_code=code, role=entry["role"]))
+    countries = country_roles(
+        session, data["countries"], lambda code, role: TriggerCountry(country_code=code, role=role)
+    )
     candidate = Trigger(
         id=data["id"],
         kind=data["kind"],
