@@ -117,3 +117,37 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
             return create_app()
 
     Server().run()
+
+
+@main.command("bench")
+@click.option(
+    "--sizes", default="100000,1000000", show_default=True, help="Measures, comma-separated."
+)
+@click.option("--backends", default="sqlite,postgresql", show_default=True)
+@click.option("--seconds", default=10, show_default=True, type=click.IntRange(1, 120))
+@click.option("--connections", default="1,16", show_default=True, help="wrk connections.")
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--keep", is_flag=True, help="Keep the generated SQLite files.")
+def bench_command(
+    sizes: str,
+    backends: str,
+    seconds: int,
+    connections: str,
+    workers: int,
+    threads: int,
+    keep: bool,
+) -> None:
+    """Benchmark the real stack on a synthetic register with wrk; print the figures."""
+    from service.bench.run import HEADER, run
+
+    click.echo(HEADER)
+    run(
+        [int(s) for s in sizes.split(",")],
+        backends.split(","),
+        seconds,
+        [int(c) for c in connections.split(",")],
+        workers,
+        threads,
+        keep,
+    )

@@ -106,6 +106,8 @@ class Measure(Timestamped, Base):
     citations: Mapped[list[Citation]] = relationship(
         secondary=measure_citations, order_by=Citation.id, lazy="selectin"
     )
+    # join_depth: SQLAlchemy does not eager-load a self-referential relationship without it,
+    # which made every listed measure lazy-load its stages (one query each).
     children: Mapped[list[Measure]] = relationship(
-        order_by="Measure.id", lazy="selectin", viewonly=True
+        order_by="Measure.id", lazy="selectin", viewonly=True, join_depth=1
     )
