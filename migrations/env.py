@@ -8,9 +8,15 @@ from sqlalchemy import Connection
 from service.config import Config
 from service.extensions import make_engine
 from service.models import Base
+from service.services.search import is_index_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Autogenerate leaves the search index alone: migrations make it, not the models."""
+    return not (type_ == "table" and name is not None and is_index_table(name))
 
 
 def run(connection: Connection) -> None:
@@ -19,6 +25,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -30,6 +37,7 @@ def main() -> None:
             url=config.get_main_option("sqlalchemy.url") or Config.from_env().database_url,
             target_metadata=target_metadata,
             literal_binds=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

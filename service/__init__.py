@@ -9,6 +9,8 @@ from sqlalchemy import Engine
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response
 
+# Imported for its session events: every commit records its changes and reindexes search.
+import service.services.changes  # noqa: F401
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -56,15 +58,31 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
 
     from service.resources import (
         actors,
+        changes,
         countries,
+        export,
         measures,
+        relations,
         sources,
         statements,
+        timeline,
         triggers,
         vocabularies,
     )
 
-    for module in (measures, triggers, statements, actors, countries, sources, vocabularies):
+    for module in (
+        measures,
+        triggers,
+        statements,
+        actors,
+        countries,
+        sources,
+        vocabularies,
+        timeline,
+        relations,
+        export,
+        changes,
+    ):
         api.register_blueprint(module.blp)
 
     @app.get("/docs/assets/<path:filename>")

@@ -2,6 +2,7 @@
 
 from service.models.actor import Actor, actor_citations
 from service.models.base import Base
+from service.models.change import Change
 from service.models.country import Country
 from service.models.measure import (
     Measure,
@@ -18,6 +19,7 @@ from service.models.trigger import Trigger, TriggerCountry, trigger_citations
 __all__ = [
     "Actor",
     "Base",
+    "Change",
     "Citation",
     "Country",
     "Measure",

@@ -23,7 +23,7 @@ class Actors(MethodView):
     @blp.response(200, ActorPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List actors."""
-        return paged(actors.list_(db.session, args))
+        return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
 
 @blp.route("/<string:actor_id>")

@@ -8,10 +8,14 @@ from urllib.parse import urlencode
 
 import flask_smorest
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from flask_smorest.exceptions import NotModified
 from webargs.flaskparser import FlaskParser
 
+from service.exports import stream
+from service.exports.negotiation import CSV, NDJSON, negotiate
+from service.extensions import db
+from service.schemas.common import ListArgs
 from service.services.paging import Page
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,12 +42,25 @@ class Blueprint(flask_smorest.Blueprint):
             raise not_modified
 
     def query(self, schema: type[ma.Schema]) -> Callable[[F], F]:
-        """Parse the query string with ``schema``; 400 for unknown names, 422 for bad values."""
+        """Parse the query string with ``schema``; 400 for unknown names, 422 for bad values.
+
+        A list (``schema`` extends ``ListArgs``) also documents its CSV and NDJSON exports
+        and the 406 of an Accept header it cannot satisfy: ``paged`` answers them.
+        """
         parse = self.arguments(schema, location="query", as_kwargs=False)
         bad_request = self.alt_response(400, response="BAD_REQUEST")
+        exports = [
+            self.alt_response(200, **EXPORT_DOCS[CSV], content_type=CSV, success=True),
+            self.alt_response(200, **EXPORT_DOCS[NDJSON], content_type=NDJSON, success=True),
+            self.alt_response(406, response="NOT_ACCEPTABLE"),
+        ]
 
         def decorator(func: F) -> F:
-            return bad_request(parse(func))
+            func = bad_request(parse(func))
+            if issubclass(schema, ListArgs):
+                for document in exports:
+                    func = document(func)
+            return func
 
         return decorator
 
@@ -59,13 +76,50 @@ LINK_HEADER = {
 }
 
 
-def paged(page: Page[Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """The page as a response body and its ``Link`` header."""
+EXPORT_HEADERS = {
+    "Content-Disposition": {
+        "description": 'On downloads (CSV, NDJSON): `attachment; filename="<name>.<format>"`.',
+        "schema": {"type": "string"},
+    }
+}
+EXPORT_DOCS: dict[str, dict[str, Any]] = {
+    CSV: {
+        "schema": {"type": "string", "description": "Every matching record, one row each."},
+        "headers": EXPORT_HEADERS,
+    },
+    NDJSON: {
+        "schema": {
+            "type": "string",
+            "description": "Every matching record, one JSON object (an `items` entry) a line.",
+        }
+    },
+}
+
+
+def paged(
+    fetch: Callable[[dict[str, Any]], Page[Any]], args: dict[str, Any], item: type[ma.Schema]
+) -> Any:
+    """One page of ``fetch(args)`` as JSON with its ``Link`` header, or every record.
+
+    CSV and NDJSON (``format`` or Accept) stream every matching record in keyset batches;
+    ``item`` is the schema of one record, shared by the JSON page and the exports.
+    """
+    fmt = negotiate(args.get("format"))
+    if fmt != "json":
+        # An export's ETag comes from the register's fingerprint, before any record is read.
+        blueprint = current_app.blueprints[request.blueprint or ""]
+        assert isinstance(blueprint, flask_smorest.Blueprint)
+        blueprint.set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
+        name = request.path.rstrip("/").rsplit("/", 1)[-1]
+        response = stream.list_export(fetch, args, item(), fmt, name)
+        response.headers["Vary"] = "Accept"
+        return response
+    page = fetch(args)
     links = []
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-    links.append(f'<{request.base_url}{"?" + urlencode(args) if args else ""}>; rel="first"')
+    params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+    links.append(f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"')
     if page.next_cursor:
-        query = urlencode([*args, ("cursor", page.next_cursor)])
+        query = urlencode([*params, ("cursor", page.next_cursor)])
         links.append(f'<{request.base_url}?{query}>; rel="next"')
     body = {"items": page.items, "next_cursor": page.next_cursor}
-    return body, 200, {"Link": ", ".join(links)}
+    return body, 200, {"Link": ", ".join(links), "Vary": "Accept"}

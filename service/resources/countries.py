@@ -14,8 +14,13 @@ from service.schemas.countries import (
     CountryQueryArgs,
     CountrySchema,
 )
-from service.schemas.measures import MeasurePageSchema
+from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema, MeasureSchema
 from service.services import countries, measures
+
+
+class CountryMeasuresArgs(CountryMeasuresQueryArgs, MeasureAsOfArgs):
+    """A country's measures, optionally as of a date."""
+
 
 blp = Blueprint(
     "countries", __name__, url_prefix="/v1/countries", description="ISO 3166-1 countries."
@@ -29,7 +34,7 @@ class Countries(MethodView):
     @blp.response(200, CountryPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List countries, with the aliases the articles use."""
-        return paged(countries.list_(db.session, args))
+        return paged(lambda a: countries.list_(db.session, a), args, CountrySchema)
 
 
 @blp.route("/<string:code>")
@@ -46,9 +51,13 @@ class CountryItem(MethodView):
 class CountryMeasures(MethodView):
     @blp.etag
     @blp.not_found
-    @blp.query(CountryMeasuresQueryArgs)
+    @blp.query(CountryMeasuresArgs)
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], code: str) -> Any:
         """List the measures that involve a country, optionally in one role."""
         country = countries.get(db.session, code)
-        return paged(measures.list_(db.session, {**args, "country": country.code}))
+        return paged(
+            lambda a: measures.list_(db.session, {**a, "country": country.code}),
+            args,
+            MeasureSchema,
+        )

@@ -8,7 +8,12 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.schemas.measures import MeasurePageSchema, MeasureQueryArgs, MeasureSchema
+from service.schemas.measures import (
+    MeasureAsOfArgs,
+    MeasurePageSchema,
+    MeasureQueryArgs,
+    MeasureSchema,
+)
 from service.services import measures
 
 blp = Blueprint(
@@ -26,14 +31,15 @@ class Measures(MethodView):
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List measures, filtered, sorted and paged by cursor."""
-        return paged(measures.list_(db.session, args))
+        return paged(lambda a: measures.list_(db.session, a), args, MeasureSchema)
 
 
 @blp.route("/<string:measure_id>")
 class MeasureItem(MethodView):
     @blp.etag
     @blp.not_found
+    @blp.query(MeasureAsOfArgs)
     @blp.response(200, MeasureSchema)
-    def get(self, measure_id: str) -> Any:
+    def get(self, args: dict[str, Any], measure_id: str) -> Any:
         """Get a measure with its countries, items, triggers, citations and history."""
-        return measures.get(db.session, measure_id)
+        return measures.get(db.session, measure_id, args.get("as_of"))

@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.schemas.common import CitationSchema
 from service.schemas.sources import (
     CitationPageSchema,
     CitationQueryArgs,
@@ -29,7 +30,7 @@ class Sources(MethodView):
     @blp.response(200, SourcePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List sources, each with its full text."""
-        return paged(sources.list_(db.session, args))
+        return paged(lambda a: sources.list_(db.session, a), args, SourceSchema)
 
 
 @blp.route("/<string:source_id>")
@@ -50,4 +51,4 @@ class SourceCitations(MethodView):
     @blp.response(200, CitationPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], source_id: str) -> Any:
         """List the passages of a source that the register cites."""
-        return paged(sources.citations(db.session, source_id, args))
+        return paged(lambda a: sources.citations(db.session, source_id, a), args, CitationSchema)

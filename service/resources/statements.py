@@ -23,7 +23,7 @@ class Statements(MethodView):
     @blp.response(200, StatementPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List statements: reports, denials, warnings, demands, pledges."""
-        return paged(statements.list_(db.session, args))
+        return paged(lambda a: statements.list_(db.session, a), args, StatementSchema)
 
 
 @blp.route("/<string:statement_id>")

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
 from service.schemas.common import ListArgs, sort_arg
-from service.schemas.measures import MeasurePageSchema
+from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema, MeasureSchema
 from service.schemas.triggers import TriggerPageSchema, TriggerQueryArgs, TriggerSchema
 from service.services import measures, triggers
 
@@ -18,7 +18,7 @@ blp = Blueprint(
 )
 
 
-class TriggerMeasuresQueryArgs(ListArgs):
+class TriggerMeasuresQueryArgs(ListArgs, MeasureAsOfArgs):
     sort = sort_arg(["id", "announced_on", "title"], "-announced_on")
 
 
@@ -29,7 +29,7 @@ class Triggers(MethodView):
     @blp.response(200, TriggerPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List triggers."""
-        return paged(triggers.list_(db.session, args))
+        return paged(lambda a: triggers.list_(db.session, a), args, TriggerSchema)
 
 
 @blp.route("/<string:trigger_id>")
@@ -51,4 +51,8 @@ class TriggerMeasures(MethodView):
     def get(self, args: dict[str, Any], trigger_id: str) -> Any:
         """List the measures that respond to, or are conditional on, a trigger."""
         triggers.get(db.session, trigger_id)
-        return paged(measures.list_(db.session, {**args, "trigger": trigger_id}))
+        return paged(
+            lambda a: measures.list_(db.session, {**a, "trigger": trigger_id}),
+            args,
+            MeasureSchema,
+        )

@@ -163,6 +163,14 @@ def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
+def _utc_representable(value: dt.datetime) -> None:
+    # 0001-01-01T00:00+01:00 is a valid date-time that has no UTC equivalent in Python.
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError as error:
+        raise ma.ValidationError("Out of range in UTC.") from error
+
+
 class ListArgs(ma.Schema):
     """Paging arguments every list takes."""
 
@@ -174,6 +182,45 @@ class ListArgs(ma.Schema):
     cursor = ma.fields.String(
         validate=validate.Length(min=1, max=1000),
         metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
+    )
+    changed_since = ma.fields.AwareDateTime(
+        default_timezone=dt.UTC,
+        validate=_utc_representable,
+        metadata={
+            "description": "Only records whose `updated_at` is at or after this ISO 8601"
+            " date-time (UTC when it has no offset)."
+        },
+    )
+    format = ma.fields.String(
+        validate=validate.OneOf(["json", "csv", "ndjson"]),
+        metadata={
+            "description": "`json` (default): one page. `csv` or `ndjson`: a download of "
+            "every matching record in the same filter and sort order, read from the database "
+            "in keyset batches (`limit` is ignored; `cursor`, if given, is where it starts). "
+            "Wins over the Accept header (`text/csv`, `application/x-ndjson`)."
+        },
+    )
+
+
+def full_text(searched: str) -> ma.fields.String:
+    """The ``q`` of a list searched by the database's full-text engine."""
+    description = (
+        f"Full-text search of {searched}: every word must be there (stemmed: `tanks` finds"
+        " `tank`); a term with inner punctuation such as `K-2` is a phrase. Nothing in it is"
+        " query syntax."
+    )
+    return search(metadata={"description": description})
+
+
+def ranked_sort_arg(keys: list[str], default: str) -> ma.fields.String:
+    """``sort`` of a list ``q`` searches: ``relevance`` too, the default when searching."""
+    choices = [*keys, *(f"-{k}" for k in keys), "relevance"]
+    return ma.fields.String(
+        validate=validate.OneOf(choices),
+        metadata={
+            "description": "Sort key; a leading `-` sorts descending; `relevance` puts the best"
+            f" matches of `q` first. Default: `relevance` with `q`, otherwise `{default}`."
+        },
     )
 
 

@@ -19,10 +19,10 @@ from service.schemas.common import (
     check_partial_dates,
     country_code,
     date_pair,
+    full_text,
     page_schema,
-    search,
+    ranked_sort_arg,
     slug,
-    sort_arg,
     term,
     text,
     timestamp,
@@ -100,6 +100,14 @@ class MeasureSchema(ma.Schema):
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+    as_of = ma.fields.Date(
+        allow_none=True,
+        dump_default=None,
+        metadata={
+            "description": "The `as_of` date asked for: `status` is the status on that date and"
+            " `status_history` holds only the changes that count by then. Null without `as_of`."
+        },
+    )
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
 
@@ -167,6 +175,22 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
 
 MeasurePageSchema = page_schema(MeasureSchema, "MeasurePage")
 
+AS_OF_RULES = (
+    "Answer as of this date (YYYY-MM-DD): each measure with the status it had then. A dated"
+    " status change counts only if it certainly happened by `as_of`: one dated to a day counts"
+    " from that day; one dated to a month or a year only once that whole month or year has"
+    " ended (a change in October 2024 counts from 2024-10-31). Undated changes never count."
+    " The status is that of the last change that counts; a measure with none (not yet"
+    " announced, or only undated evidence) is left out of lists and is a 404 as an item."
+    " `status` filters and sorts by this status."
+)
+
+
+class MeasureAsOfArgs(ma.Schema):
+    """The query of one measure, and the `as_of` every measure list takes."""
+
+    as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
+
 
 class MeasureQueryArgs(ListArgs):
     country = country_code(metadata={"description": "Measures involving this country."})
@@ -188,7 +212,8 @@ class MeasureQueryArgs(ListArgs):
     )
     conditional = ma.fields.Boolean()
     parent = slug(metadata={"description": "Stages of this package."})
-    q = search(metadata={"description": "Words to find in titles, summaries and quotes."})
-    sort = sort_arg(
+    q = full_text("titles, summaries, conditions, item names and cited quotes")
+    as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
+    sort = ranked_sort_arg(
         ["id", "announced_on", "title", "status", "type", "updated_at"], "-announced_on"
     )

@@ -62,4 +62,8 @@ class SourceQueryArgs(ListArgs):
 
 
 class CitationQueryArgs(ListArgs):
+    class Meta:
+        # Citations never change and carry no `updated_at`.
+        exclude = ("changed_since",)
+
     sort = sort_arg(["id", "start"], "start")

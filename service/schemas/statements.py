@@ -14,10 +14,10 @@ from service.schemas.common import (
     ListArgs,
     check_partial_dates,
     date_pair,
+    full_text,
     page_schema,
-    search,
+    ranked_sort_arg,
     slug,
-    sort_arg,
     term,
     text,
     timestamp,
@@ -91,5 +91,5 @@ class StatementQueryArgs(ListArgs):
     trigger = slug(metadata={"description": "Statements about this trigger."})
     measure = slug(metadata={"description": "Statements about this measure."})
     has_figure = ma.fields.Boolean(metadata={"description": "Only statements with a figure."})
-    q = search()
-    sort = sort_arg(["id", "said_on"], "id")
+    q = full_text("the actor's words, the cited passage and the actor's name")
+    sort = ranked_sort_arg(["id", "said_on"], "id")

@@ -16,10 +16,10 @@ from service.schemas.common import (
     check_partial_dates,
     country_code,
     date_pair,
+    full_text,
     page_schema,
-    search,
+    ranked_sort_arg,
     slug,
-    sort_arg,
     term,
     text,
     timestamp,
@@ -72,5 +72,5 @@ class TriggerQueryArgs(ListArgs):
     kind = term(vocab.TRIGGER_KINDS)
     verification = term(vocab.VERIFICATIONS)
     country = country_code()
-    q = search()
-    sort = sort_arg(["id", "occurred_on", "title"], "id")
+    q = full_text("titles, descriptions and cited quotes")
+    sort = ranked_sort_arg(["id", "occurred_on", "title"], "id")

@@ -8,7 +8,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from service.models import Actor
-from service.services.paging import Page, SortKey, paginate
+from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import (
     Outcome,
     cite_all,
@@ -39,6 +39,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
                 contains(cast(Actor.aliases, String), q),
             )
         )
+    stmt = changed_since(stmt, Actor, args.get("changed_since"))
     return paginate(
         session, stmt, SORT_KEYS, Actor.id, args["sort"], args["limit"], args.get("cursor")
     )

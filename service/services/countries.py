@@ -9,7 +9,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from service.models import Country
-from service.services.paging import Page, SortKey, paginate
+from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
 
 SORT_KEYS = {
@@ -34,6 +34,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Country]:
                 contains(cast(Country.aliases, String), q),
             )
         )
+    stmt = changed_since(stmt, Country, args.get("changed_since"))
     return paginate(
         session, stmt, SORT_KEYS, Country.code, args["sort"], args["limit"], args.get("cursor")
     )

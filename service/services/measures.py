@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from service.errors import InvalidReference
 from service.models import (
     Actor,
-    Citation,
     Measure,
     MeasureCountry,
     MeasureItem,
@@ -19,18 +19,20 @@ from service.models import (
     MeasureTrigger,
     Trigger,
 )
-from service.services.paging import Page, SortKey, paginate
+from service.services import as_of as as_of_
+from service.services import search
+from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
     Outcome,
     cite,
     cite_all,
-    contains,
     country_roles,
     get_or_404,
     require,
     upsert,
 )
 
+DEFAULT_SORT = "-announced_on"
 SORT_KEYS = {
     "id": SortKey(Measure.id),
     "announced_on": SortKey(Measure.announced_on, "date", nullable=True),
@@ -41,13 +43,22 @@ SORT_KEYS = {
 }
 
 
-def get(session: Session, measure_id: str) -> Measure:
+def get(
+    session: Session, measure_id: str, as_of: dt.date | None = None
+) -> Measure | as_of_.MeasureAsOf:
+    if as_of is not None:
+        return as_of_.get(session, measure_id, as_of)
     return get_or_404(session, Measure, measure_id, "measure")
 
 
 def filtered(args: dict[str, Any]) -> Select[Measure]:
     """Measures matching the filters of ``MeasureQueryArgs`` (all of them: AND)."""
     stmt = select(Measure)
+    # With `as_of`, the status that counts (and filters) is the one the measure had then.
+    status: ColumnElement[str] = Measure.status.expression
+    if (as_of := args.get("as_of")) is not None:
+        status = as_of_.status_on(as_of)
+        stmt = stmt.where(status.is_not(None))
     country, role = args.get("country"), args.get("role")
     if country or role:
         conditions = []
@@ -59,7 +70,7 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
     if types := args.get("type"):
         stmt = stmt.where(Measure.type.in_(types))
     if statuses := args.get("status"):
-        stmt = stmt.where(Measure.status.in_(statuses))
+        stmt = stmt.where(status.in_(statuses))
     if trigger := args.get("trigger"):
         stmt = stmt.where(Measure.triggers.any(MeasureTrigger.trigger_id == trigger))
     if actor := args.get("actor"):
@@ -72,30 +83,19 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
         stmt = stmt.where(Measure.conditional.is_(conditional))
     if parent := args.get("parent"):
         stmt = stmt.where(Measure.parent_id == parent)
-    words = re.findall(r"\w[\w'’-]*", args.get("q") or "")
-    if args.get("q") and not words:
-        stmt = stmt.where(false())  # nothing to search for: nothing found
-    for word in words:
-        stmt = stmt.where(
-            or_(
-                contains(Measure.title, word),
-                contains(Measure.summary, word),
-                contains(Measure.condition, word),
-                Measure.citations.any(contains(Citation.quote, word)),
-            )
-        )
-    return stmt
+    if q := args.get("q"):
+        stmt = stmt.where(search.matches("measures", Measure.id, q))
+    return changed_since(stmt, Measure, args.get("changed_since"))
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Measure]:
-    return paginate(
-        session,
-        filtered(args),
-        SORT_KEYS,
-        Measure.id,
-        args["sort"],
-        args["limit"],
-        args.get("cursor"),
+def list_(session: Session, args: dict[str, Any]) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
+    if args.get("as_of") is not None:
+        # Paged by the status on that date, which has no search rank: no relevance order.
+        sort = search.sort_of(args, DEFAULT_SORT)
+        args = {**args, "sort": DEFAULT_SORT if sort == search.RELEVANCE else sort}
+        return as_of_.paginate(session, filtered(args), SORT_KEYS, args)
+    return search.page(
+        session, filtered(args), "measures", SORT_KEYS, Measure.id, args, DEFAULT_SORT
     )
 
 

@@ -6,18 +6,19 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from sqlalchemy import Date, DateTime, Integer, Select, String, and_, func, literal, or_
+from sqlalchemy import Date, DateTime, Float, Integer, Select, String, and_, func, literal, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.errors import InvalidCursor
 
 T = TypeVar("T")
-Kind = Literal["str", "date", "datetime", "int"]
+Kind = Literal["str", "date", "datetime", "int", "float"]
 
 # NULLs sort as the smallest value, so they come first ascending and last descending.
 _FLOOR: dict[Kind, tuple[Any, Any]] = {
@@ -25,16 +26,22 @@ _FLOOR: dict[Kind, tuple[Any, Any]] = {
     "date": (dt.date(1, 1, 1), Date()),
     "datetime": (dt.datetime(1, 1, 1, tzinfo=dt.UTC), DateTime(timezone=True)),
     "int": (-(2**62), Integer()),
+    "float": (-math.inf, Float()),
 }
 
 
 @dataclass(frozen=True)
 class SortKey:
+    """A sort by ``column``, or by a value ``computed`` beside each row (a search rank)."""
+
     column: InstrumentedAttribute[Any]
     kind: Kind = "str"
     nullable: bool = False
+    computed: ColumnElement[Any] | None = None
 
     def expression(self) -> ColumnElement[Any]:
+        if self.computed is not None:
+            return self.computed
         if not self.nullable:
             return self.column.expression
         floor, type_ = _FLOOR[self.kind]
@@ -55,6 +62,12 @@ class SortKey:
                 return dt.datetime.fromisoformat(raw)
             if self.kind == "int":
                 return int(raw)
+            if self.kind == "float":
+                if isinstance(raw, bool) or not isinstance(raw, int | float):
+                    raise TypeError(raw)
+                if not math.isfinite(raw):
+                    raise ValueError(raw)
+                return float(raw)
         except (TypeError, ValueError) as error:
             raise InvalidCursor("the cursor is corrupt") from error
         if not isinstance(raw, str):
@@ -97,7 +110,7 @@ def paginate(
     descending = sort.startswith("-")
     key = keys[sort.lstrip("-")]
     expression = key.expression()
-    single = key.column is tiebreak
+    single = key.column is tiebreak and key.computed is None
     if cursor is not None:
         payload = _decode_cursor(cursor)
         if payload["s"] != sort:
@@ -114,16 +127,26 @@ def paginate(
     order = [expression.desc() if descending else expression.asc()]
     if not single:
         order.append(tiebreak.desc() if descending else tiebreak.asc())
-    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1)).unique())
+    query = stmt.order_by(*order).limit(limit + 1)
+    if key.computed is None:
+        rows = list(session.scalars(query).unique())
+        values = [getattr(row, key.column.key) for row in rows]
+    else:  # a value the rows do not carry: select it beside them, for the cursor
+        pairs = list(session.execute(query.add_columns(expression)).unique())
+        rows, values = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last_row = rows[-1]
         next_cursor = _encode_cursor(
             {
                 "s": sort,
-                "v": key.encode(getattr(last_row, key.column.key)),
-                "k": getattr(last_row, tiebreak.key),
+                "v": key.encode(values[limit - 1]),
+                "k": getattr(rows[-1], tiebreak.key),
             }
         )
     return Page(rows, next_cursor)
+
+
+def changed_since(stmt: Select[T], model: type[Any], since: dt.datetime | None) -> Select[T]:
+    """Only the records whose ``updated_at`` is at or after ``since`` (when given)."""
+    return stmt if since is None else stmt.where(model.updated_at >= since)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from service.errors import InvalidReference
 from service.models import Citation, Source
-from service.services.paging import Page, SortKey, paginate
+from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
 
 SORT_KEYS = {
@@ -33,6 +33,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
     stmt = select(Source)
     if q := args.get("q"):
         stmt = stmt.where(or_(contains(Source.title, q), contains(Source.text, q)))
+    stmt = changed_since(stmt, Source, args.get("changed_since"))
     return paginate(
         session, stmt, SORT_KEYS, Source.id, args["sort"], args["limit"], args.get("cursor")
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.errors import InvalidReference
-from service.models import Actor, Citation, Measure, Statement, Trigger
+from service.models import Actor, Measure, Statement, Trigger
 from service.quotes import fold
-from service.services.paging import Page, SortKey, paginate
-from service.services.records import Outcome, cite, contains, get_or_404, require, upsert
+from service.services import search
+from service.services.paging import Page, SortKey, changed_since
+from service.services.records import Outcome, cite, get_or_404, require, upsert
 
 SORT_KEYS = {
     "id": SortKey(Statement.id),
@@ -37,12 +38,9 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
         figure = Statement.figure_value
         stmt = stmt.where(figure.is_not(None) if has_figure else figure.is_(None))
     if q := args.get("q"):
-        stmt = stmt.where(
-            or_(contains(Statement.quote, q), Statement.citation.has(contains(Citation.quote, q)))
-        )
-    return paginate(
-        session, stmt, SORT_KEYS, Statement.id, args["sort"], args["limit"], args.get("cursor")
-    )
+        stmt = stmt.where(search.matches("statements", Statement.id, q))
+    stmt = changed_since(stmt, Statement, args.get("changed_since"))
+    return search.page(session, stmt, "statements", SORT_KEYS, Statement.id, args, "id")
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:

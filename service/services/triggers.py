@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.models import Trigger, TriggerCountry
-from service.services.paging import Page, SortKey, paginate
+from service.services import search
+from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
     Outcome,
     cite_all,
-    contains,
     country_roles,
     get_or_404,
     upsert,
@@ -38,10 +38,9 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
     if country := args.get("country"):
         stmt = stmt.where(Trigger.countries.any(TriggerCountry.country_code == country.upper()))
     if q := args.get("q"):
-        stmt = stmt.where(or_(contains(Trigger.title, q), contains(Trigger.description, q)))
-    return paginate(
-        session, stmt, SORT_KEYS, Trigger.id, args["sort"], args["limit"], args.get("cursor")
-    )
+        stmt = stmt.where(search.matches("triggers", Trigger.id, q))
+    stmt = changed_since(stmt, Trigger, args.get("changed_since"))
+    return search.page(session, stmt, "triggers", SORT_KEYS, Trigger.id, args, "id")
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:

@@ -1,0 +1,46 @@
+"""The change feed."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
+from flask.views import MethodView
+
+from service.extensions import db
+from service.resources.common import Blueprint
+from service.schemas.changes import ChangePageSchema, ChangeQueryArgs
+from service.services import changes
+
+blp = Blueprint(
+    "changes",
+    __name__,
+    url_prefix="/v1/changes",
+    description="Every committed write, in commit order: keep a copy of the register in sync.",
+)
+
+FEED_LINK_HEADER = {
+    "Link": {
+        "description": 'RFC 8288 links: `rel="first"` to the start of the feed, `rel="next"`'
+        " to the following page while more changes are waiting (absent once caught up).",
+        "schema": {"type": "string"},
+    }
+}
+
+
+@blp.route("")
+class Changes(MethodView):
+    @blp.etag
+    @blp.query(ChangeQueryArgs)
+    @blp.response(200, ChangePageSchema, headers=FEED_LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List the changes after a cursor: creates, updates and deletes (tombstones)."""
+        page = changes.feed(db.session, args.get("since"), args["limit"], args.get("collection"))
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k != "since"]
+        links = [f'<{request.base_url}{"?" + urlencode(kept) if kept else ""}>; rel="first"']
+        if page.more:
+            query = urlencode([*kept, ("since", page.next_cursor)])
+            links.append(f'<{request.base_url}?{query}>; rel="next"')
+        body = {"items": page.items, "next_cursor": page.next_cursor}
+        return body, 200, {"Link": ", ".join(links)}

@@ -1,0 +1,66 @@
+"""Change feed schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+COLLECTIONS = ("measures", "triggers", "statements", "actors", "sources", "countries")
+OPS = ("create", "update", "delete")
+
+
+class ChangeSchema(ma.Schema):
+    """One committed create, update or delete of a record."""
+
+    seq = ma.fields.Integer(
+        metadata={"description": "Position in the feed; increases in commit order."}
+    )
+    collection = ma.fields.String(validate=validate.OneOf(COLLECTIONS))
+    id = ma.fields.String(
+        attribute="record_id",
+        metadata={
+            "description": "The record's id (a country's code).",
+            "example": "kr-k2-tanks-poland",
+        },
+    )
+    op = ma.fields.String(validate=validate.OneOf(OPS))
+    changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
+    data = ma.fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "The record as `GET /v1/{collection}/{id}` served it after the change;"
+            " null for a delete (a tombstone)."
+        },
+    )
+
+
+class ChangePageSchema(ma.Schema):
+    """Changes in commit order, and where to resume."""
+
+    items = ma.fields.List(ma.fields.Nested(ChangeSchema), required=True)
+    next_cursor = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "Pass as `since` to resume after these changes; present even when"
+            " there are none, so a client can keep polling from it."
+        },
+    )
+
+
+class ChangeQueryArgs(ma.Schema):
+    since = ma.fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Opaque cursor from a previous `next_cursor`; without it, the feed"
+            " starts at the beginning (the whole register)."
+        },
+    )
+    limit = ma.fields.Integer(
+        load_default=100,
+        validate=validate.Range(min=1, max=1000),
+        metadata={"description": "Changes per page (1–1000)."},
+    )
+    collection = ma.fields.String(
+        validate=validate.OneOf(COLLECTIONS),
+        metadata={"description": "Only changes of this collection."},
+    )

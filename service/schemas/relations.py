@@ -1,0 +1,66 @@
+"""Relation schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+from webargs.fields import DelimitedList
+
+from service import vocabularies as vocab
+from service.schemas.common import country_code, term
+from service.schemas.measures import AS_OF_RULES
+
+# `status=` would otherwise read as "no statuses" and filter nothing.
+NOT_EMPTY = validate.Length(min=1)
+OTHER_ROLES = [role for role in vocab.MEASURE_COUNTRY_ROLES if role != "imposer"]
+
+
+class RelationSchema(ma.Schema):
+    """Measures one country takes with regard to another, of one type, in one role."""
+
+    from_country = ma.fields.String(
+        data_key="from", metadata={"description": "The imposer.", "example": "KR"}
+    )
+    to_country = ma.fields.String(
+        data_key="to", metadata={"description": "The other country.", "example": "PL"}
+    )
+    role = ma.fields.String(
+        metadata={"description": "The role of `to` in the measures.", "example": "beneficiary"}
+    )
+    type = ma.fields.String(metadata={"example": "arms_transfer"})
+    count = ma.fields.Integer(metadata={"description": "How many measures: `measure_ids`."})
+    measure_ids = ma.fields.List(
+        ma.fields.String(), metadata={"description": "The measures, sorted by id."}
+    )
+
+
+class RelationListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RelationSchema), required=True)
+
+
+class RelationQueryArgs(ma.Schema):
+    country = country_code(metadata={"description": "Only edges that touch this country."})
+    direction = ma.fields.String(
+        load_default="any",
+        validate=validate.OneOf(["out", "in", "any"]),
+        metadata={
+            "description": "With `country`: `out` where it imposes, `in` where it is the"
+            " other country, `any` both. Without `country` it changes nothing."
+        },
+    )
+    type = DelimitedList(
+        term(vocab.MEASURE_TYPES),
+        validate=NOT_EMPTY,
+        metadata={"description": "Comma-separated measure types."},
+    )
+    role = DelimitedList(
+        ma.fields.String(validate=validate.OneOf(OTHER_ROLES)),
+        validate=NOT_EMPTY,
+        metadata={"description": "Comma-separated roles of the other country."},
+    )
+    status = DelimitedList(
+        term(vocab.MEASURE_STATUSES),
+        validate=NOT_EMPTY,
+        metadata={"description": "Comma-separated: only measures with these statuses."},
+    )
+    as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
