@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
 # Build: a virtualenv with the service and its pinned dependencies.
 FROM python:3.11.11-slim-bookworm AS build
+# PyICU (for followthemoney) compiles against ICU.
+RUN apt-get update && apt-get install -y --no-install-recommends g++ libicu-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 RUN python -m venv /venv
 COPY pyproject.toml README.md ./
@@ -9,6 +12,8 @@ RUN /venv/bin/pip install --no-cache-dir .
 
 # Run: the virtualenv, migrations and seeds; no compiler, no root.
 FROM python:3.11.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends libicu72 \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 register
 WORKDIR /app
 COPY --from=build /venv /venv

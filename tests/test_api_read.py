@@ -302,3 +302,10 @@ def test_statement_figures_and_about_are_objects(client: FlaskClient) -> None:
 def test_search_wildcards_match_themselves(client: FlaskClient, collection: str) -> None:
     assert _all(client, f"/v1/{collection}?q=%25") == []
     assert _all(client, f"/v1/{collection}?q=_") == []
+
+
+@pytest.mark.parametrize("query", ["status=", "type=", "q=%00war", "announced_from="])
+def test_an_empty_or_nul_filter_is_a_422_not_ignored(client: FlaskClient, query: str) -> None:
+    r = client.get(f"/v1/measures?{query}")
+    assert r.status_code == 422, r.json
+    assert r.json["errors"][0]["name"] == query.split("=")[0]

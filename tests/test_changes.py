@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import Change, Measure, Statement
@@ -21,18 +21,6 @@ from tests.conftest import SEEDS
 
 COLLECTIONS = ["measures", "triggers", "statements", "actors", "countries", "sources"]
 Copy = dict[str, dict[str, dict[str, Any]]]
-
-
-@pytest.fixture(autouse=True)
-def _outer_sqlite_transaction(connection: Connection, backend: str) -> None:
-    """Begin the test's outer transaction on SQLite before any savepoint.
-
-    pysqlite emits BEGIN only before a write: otherwise the session's SAVEPOINT would open
-    the transaction and `session.commit()` (RELEASE) commit it for good, leaking this
-    test's writes into the database every test shares.
-    """
-    if backend == "sqlite":
-        connection.exec_driver_sql("BEGIN")
 
 
 def _feed(client: FlaskClient, since: str | None = None, **params: Any) -> tuple[list[Any], str]:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from service.cli import alembic_config, migrate
@@ -19,18 +19,6 @@ from service.schemas.triggers import TriggerCreateSchema
 from service.seeding import load
 from service.services import search, triggers
 from tests.conftest import SEEDS, database_url
-
-
-@pytest.fixture(autouse=True)
-def _outer_sqlite_transaction(connection: Connection, backend: str) -> None:
-    """Begin the test's outer transaction on SQLite before any savepoint.
-
-    pysqlite emits BEGIN only before a write: otherwise the session's SAVEPOINT would open
-    the transaction and `session.commit()` (RELEASE) commit it for good, leaking this
-    test's writes into the database every test shares.
-    """
-    if backend == "sqlite":
-        connection.exec_driver_sql("BEGIN")
 
 
 def _all(client: FlaskClient, url: str, size: int = 200) -> list[dict[str, Any]]:

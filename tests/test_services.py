@@ -100,3 +100,18 @@ def test_a_measure_may_cite_the_same_words_twice(empty_session: Session) -> None
     assert measure.citations[0] is measure.status_history[0].citation
     assert text[measure.citations[0].start : measure.citations[0].end] == quote["quote"]
     assert measure.countries[0].country_code == "KR"
+
+
+def test_a_committed_test_write_is_rolled_back_with_the_test(
+    session: Session, seeded_engine: Any
+) -> None:
+    """Savepoints really nest on both databases (pysqlite would otherwise leak the write)."""
+    from service.models import Actor
+
+    actor = session.get(Actor, "yoon-suk-yeol")
+    assert actor is not None
+    actor.role = "A role no test should ever see"
+    session.commit()
+    with Session(seeded_engine) as other:
+        stored = other.get(Actor, "yoon-suk-yeol")
+        assert stored is not None and stored.role != "A role no test should ever see"

@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 import pycountry
 from marshmallow import validate
+from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
 from service.models.base import ID_LENGTH
@@ -47,15 +48,22 @@ def country_code(**kwargs: Any) -> ma.fields.String:
     )
 
 
-def _no_nul(value: str) -> None:
-    # PostgreSQL cannot store NUL in text; no article or search needs it.
-    if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters.")
+# PostgreSQL cannot store NUL in text and no article needs it; a pattern documents the rule.
+_NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
 def text(max_length: int | None = None, **kwargs: Any) -> ma.fields.String:
     """Free text of 1 to ``max_length`` characters."""
-    return ma.fields.String(validate=[validate.Length(min=1, max=max_length), _no_nul], **kwargs)
+    return ma.fields.String(validate=[validate.Length(min=1, max=max_length), _NO_NUL], **kwargs)
+
+
+def terms(vocabulary: Mapping[str, str], description: str) -> DelimitedList:
+    """A comma-separated list of terms; `status=` is a mistake, not "every status"."""
+    return DelimitedList(
+        term(vocabulary),
+        validate=validate.Length(min=1),
+        metadata={"description": f"{description} (comma-separated)."},
+    )
 
 
 def search(**kwargs: Any) -> ma.fields.String:

@@ -6,7 +6,6 @@ from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
-from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
 from service.schemas.common import (
@@ -24,6 +23,7 @@ from service.schemas.common import (
     ranked_sort_arg,
     slug,
     term,
+    terms,
     text,
     timestamp,
 )
@@ -200,10 +200,8 @@ class MeasureQueryArgs(ListArgs):
             "description": "The role `country` plays; alone, measures where any country plays it."
         },
     )
-    type = DelimitedList(term(vocab.MEASURE_TYPES), metadata={"description": "Comma-separated."})
-    status = DelimitedList(
-        term(vocab.MEASURE_STATUSES), metadata={"description": "Comma-separated."}
-    )
+    type = terms(vocab.MEASURE_TYPES, "Measure types")
+    status = terms(vocab.MEASURE_STATUSES, "Statuses")
     trigger = slug(metadata={"description": "Measures linked to this trigger."})
     actor = slug(metadata={"description": "Measures announced by this actor."})
     announced_from = ma.fields.Date(metadata={"description": "Announced on or after."})

@@ -7,11 +7,9 @@ from marshmallow import validate
 from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
-from service.schemas.common import country_code, term
+from service.schemas.common import country_code, terms
 from service.schemas.measures import AS_OF_RULES
 
-# `status=` would otherwise read as "no statuses" and filter nothing.
-NOT_EMPTY = validate.Length(min=1)
 OTHER_ROLES = [role for role in vocab.MEASURE_COUNTRY_ROLES if role != "imposer"]
 
 
@@ -48,19 +46,11 @@ class RelationQueryArgs(ma.Schema):
             " other country, `any` both. Without `country` it changes nothing."
         },
     )
-    type = DelimitedList(
-        term(vocab.MEASURE_TYPES),
-        validate=NOT_EMPTY,
-        metadata={"description": "Comma-separated measure types."},
-    )
+    type = terms(vocab.MEASURE_TYPES, "Measure types")
     role = DelimitedList(
         ma.fields.String(validate=validate.OneOf(OTHER_ROLES)),
-        validate=NOT_EMPTY,
+        validate=validate.Length(min=1),
         metadata={"description": "Comma-separated roles of the other country."},
     )
-    status = DelimitedList(
-        term(vocab.MEASURE_STATUSES),
-        validate=NOT_EMPTY,
-        metadata={"description": "Comma-separated: only measures with these statuses."},
-    )
+    status = terms(vocab.MEASURE_STATUSES, "Only measures with these statuses")
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
