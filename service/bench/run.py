@@ -24,7 +24,7 @@ from service.cli import migrate
 from service.config import PROJECT_ROOT
 from service.extensions import make_engine
 from service.services.measures import SORT_KEYS
-from service.services.paging import _encode_cursor
+from service.services.paging import encode_cursor
 
 LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
@@ -89,7 +89,7 @@ def _deep_cursor(url: str, page: int, size: int) -> str:
     value = row.announced_on
     if isinstance(value, str):  # SQLite hands dates back as text through text()
         value = dt.date.fromisoformat(value)
-    return _encode_cursor({"s": "-announced_on", "v": key.encode(value), "k": row.id})
+    return encode_cursor({"s": "-announced_on", "v": key.encode(value), "k": row.id})
 
 
 def _free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, Timestamped, id_column
+from service.models.base import Base, Timestamped, id_column, sort_index
 from service.models.source import Citation
 
 actor_citations = Table(
@@ -18,6 +18,7 @@ actor_citations = Table(
 
 class Actor(Timestamped, Base):
     __tablename__ = "actors"
+    __table_args__ = (sort_index("actors", "name"), sort_index("actors", "kind"))
 
     id: Mapped[str] = id_column()
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Index, MetaData, String, TypeDecorator, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -50,6 +50,19 @@ class Base(DeclarativeBase):
 class Timestamped:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def sort_index(table: str, key: str, nullable: str | None = None, tiebreak: str = "id") -> Index:
+    """An index serving ``ORDER BY key, id`` and keyset seeks (``services/paging.py``).
+
+    A nullable key is sorted as ``coalesce(key, floor)``; the expression here must be the
+    one the pager writes, letter for letter, or the databases will not use the index.
+    """
+    expression = text(f"coalesce({key}, '{nullable}')") if nullable is not None else key
+    return Index(f"ix_{table}_{key}_sort", expression, tiebreak)
+
+
+DATE_FLOOR = "0001-01-01"
 
 
 def id_column() -> Mapped[str]:

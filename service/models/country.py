@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base, Timestamped
+from service.models.base import Base, Timestamped, sort_index
 
 
 class Country(Timestamped, Base):
     __tablename__ = "countries"
+    __table_args__ = (sort_index("countries", "name", tiebreak="code"),)
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     alpha3: Mapped[str] = mapped_column(String(3), unique=True)

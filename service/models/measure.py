@@ -7,7 +7,14 @@ import datetime as dt
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, Timestamped, id_column, precision_column
+from service.models.base import (
+    DATE_FLOOR,
+    Base,
+    Timestamped,
+    id_column,
+    precision_column,
+    sort_index,
+)
 from service.models.source import Citation
 
 measure_citations = Table(
@@ -69,6 +76,13 @@ class MeasureStatusChange(Base):
 
 class Measure(Timestamped, Base):
     __tablename__ = "measures"
+    __table_args__ = (
+        sort_index("measures", "announced_on", DATE_FLOOR),
+        sort_index("measures", "title"),
+        sort_index("measures", "status"),
+        sort_index("measures", "type"),
+        sort_index("measures", "updated_at"),
+    )
 
     id: Mapped[str] = id_column()
     type: Mapped[str] = mapped_column(String(40), index=True)

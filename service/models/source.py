@@ -7,11 +7,15 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import ID_LENGTH, Base, Timestamped, id_column
+from service.models.base import DATE_FLOOR, ID_LENGTH, Base, Timestamped, id_column, sort_index
 
 
 class Source(Timestamped, Base):
     __tablename__ = "sources"
+    __table_args__ = (
+        sort_index("sources", "published_on", DATE_FLOOR),
+        sort_index("sources", "title", ""),
+    )
 
     id: Mapped[str] = id_column()
     title: Mapped[str | None] = mapped_column(String(500))

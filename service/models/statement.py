@@ -7,13 +7,21 @@ import datetime as dt
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, Timestamped, id_column, precision_column
+from service.models.base import (
+    DATE_FLOOR,
+    Base,
+    Timestamped,
+    id_column,
+    precision_column,
+    sort_index,
+)
 from service.models.source import Citation
 
 
 class Statement(Timestamped, Base):
     __tablename__ = "statements"
     __table_args__ = (
+        sort_index("statements", "said_on", DATE_FLOOR),
         CheckConstraint(
             "about_trigger_id IS NULL OR about_measure_id IS NULL", name="about_one_record"
         ),

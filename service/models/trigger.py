@@ -7,7 +7,14 @@ import datetime as dt
 from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.models.base import Base, Timestamped, id_column, precision_column
+from service.models.base import (
+    DATE_FLOOR,
+    Base,
+    Timestamped,
+    id_column,
+    precision_column,
+    sort_index,
+)
 from service.models.source import Citation
 
 trigger_citations = Table(
@@ -32,6 +39,10 @@ class TriggerCountry(Base):
 
 class Trigger(Timestamped, Base):
     __tablename__ = "triggers"
+    __table_args__ = (
+        sort_index("triggers", "occurred_on", DATE_FLOOR),
+        sort_index("triggers", "title"),
+    )
 
     id: Mapped[str] = id_column()
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -9,17 +9,18 @@ never count: the register does not guess when they happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, ScalarSelect, Select, and_, literal, or_, select, tuple_
+from sqlalchemy import Date, ScalarSelect, Select, and_, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.errors import InvalidCursor, NotFound
+from service.errors import NotFound
 from service.models import Measure, MeasureStatusChange
-from service.services.paging import Page, SortKey, _decode_cursor, _encode_cursor
+from service.services import paging
+from service.services.paging import Page, SortKey
 
 
 @dataclass(frozen=True)
@@ -128,31 +129,11 @@ def paginate(
 ) -> Page[MeasureAsOf]:
     """One page of ``stmt`` (already limited to measures with a status on ``as_of``).
 
-    Like :func:`service.services.paging.paginate`, but ``status`` sorts by the status on
-    ``as_of``, and the items are :class:`MeasureAsOf` views.
+    ``status`` sorts by the status on ``as_of``; the items are :class:`MeasureAsOf` views.
     """
     as_of: dt.date = args["as_of"]
-    sort: str = args["sort"]
-    name, descending = sort.lstrip("-"), sort.startswith("-")
-    key = keys[name]
-    expression: ColumnElement[Any] = status_on(as_of) if name == "status" else key.expression()
-    order: Sequence[ColumnElement[Any]] = (expression, Measure.id.expression)
-    if (cursor := args.get("cursor")) is not None:
-        payload = _decode_cursor(cursor)
-        if payload["s"] != sort:
-            raise InvalidCursor(f"the cursor was issued for sort={payload['s']}, not sort={sort}")
-        if not isinstance(payload["k"], str):
-            raise InvalidCursor("the cursor is corrupt")
-        position = tuple_(*order)
-        after = tuple_(literal(key.decode(payload["v"]), expression.type), payload["k"])
-        stmt = stmt.where(position < after if descending else position > after)
-    stmt = stmt.order_by(*(e.desc() if descending else e.asc() for e in order))
-    limit: int = args["limit"]
-    rows = [MeasureAsOf(m, as_of) for m in session.scalars(stmt.limit(limit + 1)).unique()]
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        value = last.status if name == "status" else getattr(last, key.column.key)
-        next_cursor = _encode_cursor({"s": sort, "v": key.encode(value), "k": last.id})
-    return Page(rows, next_cursor)
+    keys = {**keys, "status": SortKey(Measure.status, computed=status_on(as_of))}
+    page = paging.paginate(
+        session, stmt, keys, Measure.id, args["sort"], args["limit"], args.get("cursor")
+    )
+    return Page([MeasureAsOf(m, as_of) for m in page.items], page.next_cursor)

@@ -39,7 +39,7 @@ from service.models import (
     Trigger,
     TriggerCountry,
 )
-from service.services.paging import Page, _decode_cursor, _encode_cursor, changed_since
+from service.services.paging import Page, changed_since, decode_cursor, encode_cursor
 
 KINDS = ("statement", "status_change", "trigger")  # also their order on one date
 
@@ -170,7 +170,7 @@ def _measures_of(country: str) -> Select[str]:
 
 
 def _after(cursor: str, sort: str) -> tuple[dt.date, str, str, int]:
-    payload = _decode_cursor(cursor)
+    payload = decode_cursor(cursor)
     if payload["s"] != sort:
         raise InvalidCursor(f"the cursor was issued for sort={payload['s']}, not sort={sort}")
     value, key = payload["v"], payload["k"]
@@ -204,7 +204,7 @@ def list_(session: Session, args: dict[str, Any], country: str | None = None) ->
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = _encode_cursor(
+        next_cursor = encode_cursor(
             {"s": sort, "v": [last.date.isoformat(), last.kind, last.position], "k": last.id}
         )
     return Page(_hydrate(session, rows), next_cursor)
