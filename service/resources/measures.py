@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.measures import (
     MeasureAsOfArgs,
     MeasurePageSchema,
@@ -15,6 +15,7 @@ from service.schemas.measures import (
     MeasureSchema,
 )
 from service.services import measures
+from service.services.measure_documents import documents
 
 blp = Blueprint(
     "measures",
@@ -31,7 +32,12 @@ class Measures(MethodView):
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List measures, filtered, sorted and paged by cursor."""
-        return paged(lambda a: measures.list_(db.session, a), args, MeasureSchema)
+        return paged(
+            lambda a: measures.list_(db.session, a, lean=True),
+            args,
+            MeasureSchema,
+            render=lambda rows: documents(db.session, rows, args.get("as_of")),
+        )
 
 
 @blp.route("/<string:measure_id>")
@@ -42,4 +48,5 @@ class MeasureItem(MethodView):
     @blp.response(200, MeasureSchema)
     def get(self, args: dict[str, Any], measure_id: str) -> Any:
         """Get a measure with its countries, items, triggers, citations and history."""
-        return measures.get(db.session, measure_id, args.get("as_of"))
+        measure = measures.get(db.session, measure_id, args.get("as_of"))
+        return rendered(documents(db.session, [measure], args.get("as_of"))[0])

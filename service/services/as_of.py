@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Date, ScalarSelect, Select, and_, literal, or_, select
@@ -60,12 +61,17 @@ def counting(as_of: dt.date) -> ColumnElement[bool]:
 
 def counts(change: MeasureStatusChange, as_of: dt.date) -> bool:
     """Python twin of :func:`counting`, for a history already loaded."""
+    return counts_on(change.changed_on, change.changed_on_precision, as_of)
+
+
+def counts_on(changed_on: dt.date | None, precision: str | None, as_of: dt.date) -> bool:
+    """Whether a change dated ``changed_on`` to ``precision`` certainly happened by ``as_of``."""
     bounds = cutoffs(as_of)
     by_precision = {"day": bounds.day, "month": bounds.month, "year": bounds.year}
-    if change.changed_on is None or change.changed_on_precision not in by_precision:
+    if changed_on is None or precision not in by_precision:
         return False
-    bound = by_precision[change.changed_on_precision]
-    return bound is None or change.changed_on < bound
+    bound = by_precision[precision]
+    return bound is None or changed_on < bound
 
 
 def status_on(as_of: dt.date) -> ScalarSelect[str]:
@@ -104,8 +110,15 @@ class MeasureAsOf:
     def __init__(self, measure: Measure, as_of: dt.date) -> None:
         self._measure = measure
         self.as_of = as_of
-        self.status_history = [c for c in measure.status_history if counts(c, as_of)]
-        self.status: str | None = self.status_history[-1].status if self.status_history else None
+
+    # Computed on first use, so a page rendered from its rows never loads each history.
+    @cached_property
+    def status_history(self) -> list[MeasureStatusChange]:
+        return [c for c in self._measure.status_history if counts(c, self.as_of)]
+
+    @cached_property
+    def status(self) -> str | None:
+        return self.status_history[-1].status if self.status_history else None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._measure, name)

@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.errors import InvalidReference
+from service.errors import InvalidReference, NotFound
 from service.models import (
     Actor,
     Measure,
@@ -27,7 +27,6 @@ from service.services.records import (
     cite,
     cite_all,
     country_roles,
-    get_or_404,
     require,
     upsert,
 )
@@ -48,7 +47,11 @@ def get(
 ) -> Measure | as_of_.MeasureAsOf:
     if as_of is not None:
         return as_of_.get(session, measure_id, as_of)
-    return get_or_404(session, Measure, measure_id, "measure")
+    # Relationships load on access: the API renders measures with measure_documents.
+    measure = session.get(Measure, measure_id, options=[lazyload("*")])
+    if measure is None:
+        raise NotFound("measure", measure_id)
+    return measure
 
 
 def filtered(args: dict[str, Any]) -> Select[Measure]:
@@ -88,15 +91,19 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
     return changed_since(stmt, Measure, args.get("changed_since"))
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
+def list_(
+    session: Session, args: dict[str, Any], lean: bool = False
+) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
+    """One page of measures; ``lean`` loads only their columns (for ``measure_documents``)."""
+    stmt = filtered(args)
+    if lean:
+        stmt = stmt.options(lazyload("*"))
     if args.get("as_of") is not None:
         # Paged by the status on that date, which has no search rank: no relevance order.
         sort = search.sort_of(args, DEFAULT_SORT)
         args = {**args, "sort": DEFAULT_SORT if sort == search.RELEVANCE else sort}
-        return as_of_.paginate(session, filtered(args), SORT_KEYS, args)
-    return search.page(
-        session, filtered(args), "measures", SORT_KEYS, Measure.id, args, DEFAULT_SORT
-    )
+        return as_of_.paginate(session, stmt, SORT_KEYS, args)
+    return search.page(session, stmt, "measures", SORT_KEYS, Measure.id, args, DEFAULT_SORT)
 
 
 def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
