@@ -20,6 +20,12 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Filtered lists sorted by date: the equality filter leads, then the sort key.
+WITHIN = [
+    ("measures", "type", "announced_on", "0001-01-01"),
+    ("measures", "status", "announced_on", "0001-01-01"),
+]
+
 # (table, key, floor for a nullable key or None, tiebreak)
 SORTS = [
     ("measures", "announced_on", "0001-01-01", "id"),
@@ -42,8 +48,13 @@ def upgrade() -> None:
     for table, key, floor, tiebreak in SORTS:
         expression = sa.text(f"coalesce({key}, '{floor}')") if floor is not None else key
         op.create_index(f"ix_{table}_{key}_sort", table, [expression, tiebreak])
+    for table, within, key, floor in WITHIN:
+        expression = sa.text(f"coalesce({key}, '{floor}')")
+        op.create_index(f"ix_{table}_{within}_{key}_sort", table, [within, expression, "id"])
 
 
 def downgrade() -> None:
+    for table, within, key, _ in reversed(WITHIN):
+        op.drop_index(f"ix_{table}_{within}_{key}_sort", table_name=table)
     for table, key, _, _ in reversed(SORTS):
         op.drop_index(f"ix_{table}_{key}_sort", table_name=table)

@@ -198,7 +198,8 @@ def _rows(n: int, rng: random.Random) -> Iterator[tuple[str, list[dict[str, Any]
                 "type": kind,
                 "status": status,
                 "title": f"{kind.replace('_', ' ').capitalize()}: {_text(rng, 6)}",
-                "summary": _text(rng, 35),
+                # One measure in a thousand mentions a rare word: the search scenario's term.
+                "summary": _text(rng, 35) + (" Zeppelin." if i % 1000 == 0 else ""),
                 "announced_by_id": f"actor-{rng.randrange(actors)}",
                 "announced_on": announced,
                 "announced_on_precision": precision,

@@ -158,7 +158,7 @@ def scenarios(url: str, n: int) -> dict[str, str]:
         "filtered list, page 1": "/v1/measures?country=KR&role=imposer&type=sanction&limit=50",
         "all measures, page 1": "/v1/measures?limit=50",
         f"all measures, page {page}": f"/v1/measures?limit=50&cursor={deep}",
-        "search": "/v1/measures?q=embargo%20navy&limit=50",
+        "search": "/v1/measures?q=zeppelin&limit=50",
         "item": "/v1/measures/measure-4242",
     }
 

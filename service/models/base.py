@@ -52,14 +52,23 @@ class Timestamped:
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-def sort_index(table: str, key: str, nullable: str | None = None, tiebreak: str = "id") -> Index:
+def sort_index(
+    table: str,
+    key: str,
+    nullable: str | None = None,
+    tiebreak: str = "id",
+    within: str | None = None,
+) -> Index:
     """An index serving ``ORDER BY key, id`` and keyset seeks (``services/paging.py``).
 
     A nullable key is sorted as ``coalesce(key, floor)``; the expression here must be the
     one the pager writes, letter for letter, or the databases will not use the index.
+    ``within`` leads with an equality filter, so a filtered list walks only its rows.
     """
     expression = text(f"coalesce({key}, '{nullable}')") if nullable is not None else key
-    return Index(f"ix_{table}_{key}_sort", expression, tiebreak)
+    if within is None:
+        return Index(f"ix_{table}_{key}_sort", expression, tiebreak)
+    return Index(f"ix_{table}_{within}_{key}_sort", within, expression, tiebreak)
 
 
 DATE_FLOOR = "0001-01-01"

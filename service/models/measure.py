@@ -78,6 +78,8 @@ class Measure(Timestamped, Base):
     __tablename__ = "measures"
     __table_args__ = (
         sort_index("measures", "announced_on", DATE_FLOOR),
+        sort_index("measures", "announced_on", DATE_FLOOR, within="type"),
+        sort_index("measures", "announced_on", DATE_FLOOR, within="status"),
         sort_index("measures", "title"),
         sort_index("measures", "status"),
         sort_index("measures", "type"),

@@ -21,7 +21,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    tuple_,
+    or_,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -129,9 +129,10 @@ def keyset(
 ) -> Select[T]:
     """``stmt`` ordered by ``sort`` then ``tiebreak``, resuming after ``(value, id)``.
 
-    The resume condition is a row-value comparison, ``(key, id) < (value, id0)``, which
-    both SQLite and PostgreSQL answer with an index range seek: page 1,000 costs what page
-    1 does.
+    The resume condition is ``key <= value AND (key < value OR id < id0)``: the first term
+    is a plain range bound, which both databases answer with an index seek, so page 1,000
+    costs what page 1 does. (SQLite does not seek on the equivalent row-value comparison
+    ``(key, id) < (value, id0)`` over an expression index: it scanned from the top.)
     """
     descending = sort.startswith("-")
     key = keys[sort.lstrip("-")]
@@ -142,9 +143,11 @@ def keyset(
         if single:
             stmt = stmt.where(tiebreak < last if descending else tiebreak > last)
         else:
-            position = tuple_(expression, tiebreak)
-            bound = tuple_(literal(value, expression.type), literal(last, tiebreak.type))
-            stmt = stmt.where(position < bound if descending else position > bound)
+            bound = literal(value, expression.type)
+            if descending:
+                stmt = stmt.where(expression <= bound, or_(expression < bound, tiebreak < last))
+            else:
+                stmt = stmt.where(expression >= bound, or_(expression > bound, tiebreak > last))
     order = [expression.desc() if descending else expression.asc()]
     if not single:
         order.append(tiebreak.desc() if descending else tiebreak.asc())
