@@ -35,7 +35,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Requests read small keyset pages: launching parallel workers costs more than it saves
+    # (11 of 16 ms on a filtered page at 1M measures), so queries run in the backend alone.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"options": "-c max_parallel_workers_per_gather=0"},
+    )
 
 
 class Database:

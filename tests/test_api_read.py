@@ -8,22 +8,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import vocabularies
+from tests.helpers import every as _all
 
 COLLECTIONS = ["measures", "triggers", "statements", "actors", "countries", "sources"]
-
-
-def _all(client: FlaskClient, url: str) -> list[dict[str, Any]]:
-    """Every item of a list, following cursors 200 at a time."""
-    sep = "&" if "?" in url else "?"
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        r = client.get(f"{url}{sep}limit=200{cursor}")
-        assert r.status_code == 200, r.json
-        items += r.json["items"]
-        if r.json["next_cursor"] is None:
-            return items
-        cursor = f"&cursor={r.json['next_cursor']}"
 
 
 def _key(collection: str) -> str:

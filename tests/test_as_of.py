@@ -13,21 +13,9 @@ from sqlalchemy.orm import Session
 from service.models import Measure, MeasureStatusChange
 from service.schemas.measures import MeasureCreateSchema
 from service.services import as_of, measures
+from tests.helpers import every as _all
 
 WEAPONS = "kr-weapons-to-ukraine"  # under_consideration (undated), then threatened 2024-10-22
-
-
-def _all(client: FlaskClient, url: str) -> list[dict[str, Any]]:
-    sep = "&" if "?" in url else "?"
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        r = client.get(f"{url}{sep}limit=200{cursor}")
-        assert r.status_code == 200, r.json
-        items += r.json["items"]
-        if r.json["next_cursor"] is None:
-            return items
-        cursor = f"&cursor={r.json['next_cursor']}"
 
 
 def _ids(client: FlaskClient, url: str) -> list[str]:

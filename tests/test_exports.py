@@ -17,6 +17,7 @@ from service.exports.csv import cell, guard, item_text, partial_date
 from service.models import Actor, Citation, Country, Measure, Source, Statement, Trigger
 from service.schemas.actors import ActorCreateSchema
 from service.services import actors
+from tests.helpers import every as _all
 
 LISTS = [
     "/v1/measures",
@@ -37,20 +38,6 @@ MODELS = {
     "measures": Measure,
     "statements": Statement,
 }
-
-
-def _all(client: FlaskClient, url: str) -> list[dict[str, Any]]:
-    """Every item of a JSON list, following cursors."""
-    sep = "&" if "?" in url else "?"
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        r = client.get(f"{url}{sep}limit=200{cursor}")
-        assert r.status_code == 200, r.json
-        items += r.json["items"]
-        if r.json["next_cursor"] is None:
-            return items
-        cursor = f"&cursor={r.json['next_cursor']}"
 
 
 def _csv(text: str) -> list[dict[str, str]]:

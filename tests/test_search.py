@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 from alembic import command
@@ -19,20 +18,7 @@ from service.schemas.triggers import TriggerCreateSchema
 from service.seeding import load
 from service.services import search, triggers
 from tests.conftest import SEEDS, database_url
-
-
-def _all(client: FlaskClient, url: str, size: int = 200) -> list[dict[str, Any]]:
-    """Every item of a list, following cursors ``size`` at a time."""
-    path, _, query = url.partition("?")
-    params = [*parse_qsl(query), ("limit", str(size))]
-    items: list[dict[str, Any]] = []
-    while True:
-        r = client.get(path, query_string=params)
-        assert r.status_code == 200, r.json
-        items += r.json["items"]
-        if r.json["next_cursor"] is None:
-            return items
-        params = [*parse_qsl(query), ("limit", str(size)), ("cursor", r.json["next_cursor"])]
+from tests.helpers import every as _all
 
 
 def _ids(client: FlaskClient, url: str, size: int = 200) -> list[str]:

@@ -14,22 +14,7 @@ from sqlalchemy.orm import Session
 from service.models import Statement
 from service.schemas.statements import StatementCreateSchema
 from service.services import statements
-
-
-def _walk(client: FlaskClient, url: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Every entry, following `next_cursor`, checking the `Link` header on the way."""
-    sep = "&" if "?" in url else "?"
-    items: list[dict[str, Any]] = []
-    cursor = ""
-    while True:
-        r = client.get(f"{url}{sep}limit={limit}{cursor}")
-        assert r.status_code == 200, r.json
-        items += r.json["items"]
-        if r.json["next_cursor"] is None:
-            assert 'rel="next"' not in r.headers["Link"]
-            return items
-        assert f"cursor={r.json['next_cursor']}" in r.headers["Link"]
-        cursor = f"&cursor={r.json['next_cursor']}"
+from tests.helpers import every as _walk
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, str, str, int]:
@@ -80,7 +65,7 @@ def test_entries_come_in_date_then_kind_then_id_order(client: FlaskClient) -> No
 def test_cursor_pages_walk_every_entry_once(client: FlaskClient, limit: int) -> None:
     for sort in ("date", "-date"):
         whole = _walk(client, f"/v1/timeline?sort={sort}")
-        assert _walk(client, f"/v1/timeline?sort={sort}", limit=limit) == whole
+        assert _walk(client, f"/v1/timeline?sort={sort}", size=limit) == whole
 
 
 def test_entries_carry_their_kind_specific_fields(client: FlaskClient) -> None:
