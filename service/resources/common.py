@@ -98,6 +98,13 @@ EXPORT_DOCS: dict[str, dict[str, Any]] = {
 }
 
 
+def _blueprint() -> flask_smorest.Blueprint:
+    """The blueprint serving this request, whose ETag machinery answers 304s."""
+    blueprint = current_app.blueprints[request.blueprint or ""]
+    assert isinstance(blueprint, flask_smorest.Blueprint)
+    return blueprint
+
+
 def paged(
     fetch: Callable[[dict[str, Any]], Page[Any]],
     args: dict[str, Any],
@@ -114,9 +121,7 @@ def paged(
     fmt = negotiate(args.get("format"))
     if fmt != "json":
         # An export's ETag comes from the register's fingerprint, before any record is read.
-        blueprint = current_app.blueprints[request.blueprint or ""]
-        assert isinstance(blueprint, flask_smorest.Blueprint)
-        blueprint.set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
+        _blueprint().set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
         name = request.path.rstrip("/").rsplit("/", 1)[-1]
         response = stream.list_export(fetch, args, item(), fmt, name, render)
         response.headers["Vary"] = "Accept"
@@ -142,7 +147,5 @@ def rendered(document: Any, headers: dict[str, str] | None = None) -> Response:
     the documents are already exactly what the schema documents (tested).
     """
     body = orjson.dumps(document)
-    blueprint = current_app.blueprints[request.blueprint or ""]
-    assert isinstance(blueprint, flask_smorest.Blueprint)
-    blueprint.set_etag(hashlib.sha1(body).hexdigest())  # raises 304 when it matches
+    _blueprint().set_etag(hashlib.sha1(body).hexdigest())  # raises 304 when it matches
     return Response(body, status=200, headers=headers, mimetype="application/json")

@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from service.errors import InvalidReference, NotFound
 from service.models import Citation, Country, Source
-from service.models.base import Base, utcnow
+from service.models.base import Base
 from service.quotes import QuoteError, locate
 
 M = TypeVar("M", bound=Base)
@@ -117,7 +117,8 @@ def snapshot(obj: Base, skip: frozenset[str] = frozenset()) -> tuple[Any, ...]:
 def upsert(session: Session, candidate: M, key: Any) -> tuple[M, Outcome]:
     """Store ``candidate`` under ``key``: insert, update in place, or leave alone if equal.
 
-    An unchanged record keeps its ``updated_at``, so reloading the same data is a no-op.
+    An unchanged record keeps its ``updated_at``, so reloading the same data is a no-op;
+    a changed one gets a new ``updated_at`` from the session events, as every write does.
     The write is flushed (not committed), so later writes in the transaction can refer to it.
     """
     model = type(candidate)
@@ -136,6 +137,5 @@ def upsert(session: Session, candidate: M, key: Any) -> tuple[M, Outcome]:
     for rel in mapper.relationships:
         if not rel.viewonly and rel.uselist:
             setattr(existing, rel.key, list(getattr(candidate, rel.key)))
-    existing.updated_at = utcnow()  # type: ignore[attr-defined]
-    session.flush()
+    session.flush()  # the session events (services/changes.py) move updated_at
     return existing, "updated"
