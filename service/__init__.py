@@ -38,6 +38,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app.config.update(
         DATABASE_URL=config.database_url,
         SEEDS_DIR=str(config.seeds_dir),
+        MAX_CONTENT_LENGTH=config.max_body_bytes,
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",

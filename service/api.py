@@ -11,7 +11,7 @@ from flask import Response, current_app, request
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, NotFound
 
-from service.errors import PROBLEM_JSON, problem
+from service.errors import PROBLEM_JSON, flatten, problem
 
 UNKNOWN_FIELD = "Unknown field."
 
@@ -40,21 +40,6 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
 
 
-def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """webargs' nested ``{"field": {"0": ["msg"]}}`` as ``[("field.0", "msg")]``."""
-    if isinstance(messages, dict):
-        flat: list[tuple[str, str]] = []
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            flat.extend(_flatten(value, name))
-        return flat
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [(prefix, " ".join(messages))]
-    if isinstance(messages, list):
-        return [pair for m in messages for pair in _flatten(m, prefix)]
-    return [(prefix, str(messages))]
-
-
 _LOCATIONS = {"json": "body", "query": "query", "view_args": "path", "headers": "header"}
 
 
@@ -63,7 +48,7 @@ def validation_problem(messages: dict[str, Any]) -> Response:
     errors = []
     for location, fields in messages.items():
         place = _LOCATIONS.get(location, location)
-        for name, reason in _flatten(fields):
+        for name, reason in flatten(fields):
             if place == "query":
                 name = name.split(".")[0]  # `status.1` of a comma-separated list is `status`
             errors.append({"name": name or "(body)", "in": place, "reason": reason})
@@ -89,6 +74,10 @@ class Api(flask_smorest.Api):
         data = getattr(error, "data", None) or {}
         if code == 422 and "messages" in data:
             return validation_problem(data["messages"])
+        if code == 400 and "messages" in data:  # webargs could not decode the JSON body
+            reason = str(getattr(error, "exc", None) or "invalid JSON")
+            errors = [{"name": "(body)", "in": "body", "reason": reason}]
+            return problem(400, "Bad Request", f"The body is not valid JSON: {reason}.", errors)
         headers: dict[str, str] = dict(data.get("headers") or {})
         if code == 405:
             headers.update(error.get_response().headers.items())

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, json
+from marshmallow.exceptions import SCHEMA
 
 
 class DomainError(Exception):
@@ -40,6 +41,56 @@ class InvalidReference(DomainError):
         super().__init__(f"{field}: {reason}", [{"name": field, "in": "body", "reason": reason}])
 
 
+class InvalidBody(DomainError):
+    """A body that is well-formed but breaks a rule, as marshmallow reports it."""
+
+    status = 422
+    title = "Unprocessable Content"
+
+    def __init__(self, messages: Any) -> None:
+        errors = [
+            {"name": name or "(body)", "in": "body", "reason": reason}
+            for name, reason in flatten(messages)
+        ]
+        detail = "; ".join(f"{e['name']}: {e['reason'].rstrip('.')}" for e in errors)
+        super().__init__(f"Invalid body: {detail}.", errors)
+
+
+class Conflict(DomainError):
+    """The write contradicts what is stored (an id taken, a record still referred to)."""
+
+    status = 409
+    title = "Conflict"
+
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        errors = [{"name": field, "in": "body", "reason": detail}] if field else None
+        super().__init__(detail, errors)
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    title = "Precondition Required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Send If-Match with the record's current ETag (from a GET): it proves the change"
+            " is made to the version you read.",
+            [{"name": "If-Match", "in": "header", "reason": "missing"}],
+        )
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    title = "Precondition Failed"
+
+    def __init__(self, current: str) -> None:
+        super().__init__(
+            "The record has changed since you read it: If-Match does not match its current"
+            f' ETag "{current}". GET it again and reapply your change.',
+            [{"name": "If-Match", "in": "header", "reason": "stale"}],
+        )
+
+
 class InvalidCursor(DomainError):
     status = 422
     title = "Unprocessable Content"
@@ -52,6 +103,22 @@ class InvalidCursor(DomainError):
 
 
 PROBLEM_JSON = "application/problem+json"
+
+
+def flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested ``{"field": {"0": ["msg"]}}`` as ``[("field.0", "msg")]``."""
+    if isinstance(messages, dict):
+        flat: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            # marshmallow files errors of a whole object under `_schema`: name the object.
+            name = prefix if key == SCHEMA else f"{prefix}.{key}" if prefix else str(key)
+            flat.extend(flatten(value, name))
+        return flat
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [(prefix, " ".join(messages))]
+    if isinstance(messages, list):
+        return [pair for m in messages for pair in flatten(m, prefix)]
+    return [(prefix, str(messages))]
 
 
 def problem(

@@ -42,30 +42,42 @@ def fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+def _matches(text: str, quote: str) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` in ``text`` where ``quote`` occurs, folded, in text order."""
+    needle, _ = fold(quote.strip())
+    if not needle:
+        raise QuoteError("the quote is empty")
+    haystack, origin = fold(text)
+    spans: list[tuple[int, int]] = []
+    position = haystack.find(needle)
+    while position != -1:
+        spans.append((origin[position], origin[position + len(needle) - 1] + 1))
+        position = haystack.find(needle, position + 1)
+    return spans
+
+
 def locate(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
     """Return ``(start, end)`` of ``quote`` in ``text``.
 
     The quote must occur exactly once unless ``occurrence`` (1-based) picks one.
     """
-    needle, _ = fold(quote.strip())
-    if not needle:
-        raise QuoteError("the quote is empty")
-    haystack, origin = fold(text)
-    starts: list[int] = []
-    position = haystack.find(needle)
-    while position != -1:
-        starts.append(position)
-        position = haystack.find(needle, position + 1)
-    if not starts:
+    spans = _matches(text, quote)
+    if not spans:
         raise QuoteError("the quote does not occur verbatim in the source text")
-    if occurrence is None and len(starts) > 1:
+    if occurrence is None and len(spans) > 1:
         raise QuoteError(
-            f"the quote occurs {len(starts)} times in the source text; "
+            f"the quote occurs {len(spans)} times in the source text; "
             "lengthen it or give `occurrence`"
         )
     index = (occurrence or 1) - 1
-    if index >= len(starts):
-        raise QuoteError(f"the quote occurs only {len(starts)} time(s), not {occurrence}")
-    start = starts[index]
-    last = start + len(needle) - 1
-    return origin[start], origin[last] + 1
+    if index >= len(spans):
+        raise QuoteError(f"the quote occurs only {len(spans)} time(s), not {occurrence}")
+    return spans[index]
+
+
+def occurrence(text: str, quote: str, start: int) -> int | None:
+    """Which occurrence of ``quote`` starts at ``start``; None when it occurs only once."""
+    starts = [span[0] for span in _matches(text, quote)]
+    if len(starts) < 2 or start not in starts:
+        return None
+    return starts.index(start) + 1

@@ -12,7 +12,7 @@ import marshmallow as ma
 import yaml
 from sqlalchemy.orm import Session
 
-from service.errors import DomainError
+from service.errors import DomainError, flatten
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -81,9 +81,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
 
 def _describe(messages: Any) -> str:
-    from service.api import _flatten
-
-    return "; ".join(f"{name}: {reason}" for name, reason in _flatten(messages))
+    return "; ".join(f"{name}: {reason}" for name, reason in flatten(messages))
 
 
 def _load_all(

@@ -4,6 +4,7 @@ from service.models.actor import Actor, actor_citations
 from service.models.base import Base
 from service.models.change import Change
 from service.models.country import Country
+from service.models.idempotency import IdempotentRequest
 from service.models.measure import (
     Measure,
     MeasureCountry,
@@ -22,6 +23,7 @@ __all__ = [
     "Change",
     "Citation",
     "Country",
+    "IdempotentRequest",
     "Measure",
     "MeasureCountry",
     "MeasureItem",

@@ -30,3 +30,5 @@ class Change(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # The record as the API serves it after the change; null for a delete.
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The API key that made the change; null for the seed loader and other local commands.
+    key_id: Mapped[str | None] = mapped_column(String(64))

@@ -7,9 +7,17 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.schemas.actors import ActorPageSchema, ActorQueryArgs, ActorSchema
+from service.resources import writes
+from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
+from service.schemas.actors import (
+    ActorCreateSchema,
+    ActorPageSchema,
+    ActorQueryArgs,
+    ActorSchema,
+    ActorUpdateSchema,
+)
 from service.services import actors
+from service.services.documents import document
 
 blp = Blueprint(
     "actors", __name__, url_prefix="/v1/actors", description="People and bodies that speak or act."
@@ -25,6 +33,11 @@ class Actors(MethodView):
         """List actors."""
         return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
+    @writes.creates(blp, ActorCreateSchema, ActorSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create an actor, citing its sources' exact words."""
+        return writes.create("actors", data)
+
 
 @blp.route("/<string:actor_id>")
 class ActorItem(MethodView):
@@ -33,4 +46,17 @@ class ActorItem(MethodView):
     @blp.response(200, ActorSchema)
     def get(self, actor_id: str) -> Any:
         """Get an actor."""
-        return actors.get(db.session, actor_id)
+        return rendered(document(db.session, actors.get(db.session, actor_id)))
+
+    @writes.updates(blp, ActorUpdateSchema, ActorSchema)
+    def patch(self, data: dict[str, Any], actor_id: str) -> Any:
+        """Change some fields of an actor; the fields you leave out are kept."""
+        return writes.patch("actors", actor_id, data)
+
+    @writes.deletes(blp)
+    def delete(self, actor_id: str) -> Any:
+        """Delete an actor; its revisions keep every version."""
+        return writes.delete("actors", actor_id)
+
+
+writes.revisions_view(blp, "actors", "actor", "actor_id")

@@ -7,12 +7,15 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
+from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.measures import (
     MeasureAsOfArgs,
+    MeasureCreateSchema,
     MeasurePageSchema,
     MeasureQueryArgs,
     MeasureSchema,
+    MeasureUpdateSchema,
 )
 from service.services import measures
 from service.services.measure_documents import documents
@@ -39,6 +42,11 @@ class Measures(MethodView):
             render=lambda rows: documents(db.session, rows, args.get("as_of")),
         )
 
+    @writes.creates(blp, MeasureCreateSchema, MeasureSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a measure, citing its sources' exact words."""
+        return writes.create("measures", data)
+
 
 @blp.route("/<string:measure_id>")
 class MeasureItem(MethodView):
@@ -50,3 +58,16 @@ class MeasureItem(MethodView):
         """Get a measure with its countries, items, triggers, citations and history."""
         measure = measures.get(db.session, measure_id, args.get("as_of"))
         return rendered(documents(db.session, [measure], args.get("as_of"))[0])
+
+    @writes.updates(blp, MeasureUpdateSchema, MeasureSchema)
+    def patch(self, data: dict[str, Any], measure_id: str) -> Any:
+        """Change some fields of a measure; the fields you leave out are kept."""
+        return writes.patch("measures", measure_id, data)
+
+    @writes.deletes(blp)
+    def delete(self, measure_id: str) -> Any:
+        """Delete a measure; its revisions keep every version."""
+        return writes.delete("measures", measure_id)
+
+
+writes.revisions_view(blp, "measures", "measure", "measure_id")

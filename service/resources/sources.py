@@ -7,16 +7,20 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.resources import writes
+from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.common import CitationSchema
 from service.schemas.sources import (
     CitationPageSchema,
     CitationQueryArgs,
+    SourceCreateSchema,
     SourcePageSchema,
     SourceQueryArgs,
     SourceSchema,
+    SourceUpdateSchema,
 )
 from service.services import sources
+from service.services.documents import document
 
 blp = Blueprint(
     "sources", __name__, url_prefix="/v1/sources", description="Articles the register cites."
@@ -32,6 +36,18 @@ class Sources(MethodView):
         """List sources, each with its full text."""
         return paged(lambda a: sources.list_(db.session, a), args, SourceSchema)
 
+    @writes.creates(blp, SourceCreateSchema, SourceSchema)
+    @blp.alt_response(
+        200,
+        schema=SourceSchema,
+        headers=writes.WRITE_HEADERS,
+        description="The same text is already stored: the source that holds it.",
+        success=True,
+    )
+    def post(self, data: dict[str, Any]) -> Any:
+        """Store an article with its text; the same text again answers with the stored source."""
+        return writes.create("sources", data)
+
 
 @blp.route("/<string:source_id>")
 class SourceItem(MethodView):
@@ -40,7 +56,20 @@ class SourceItem(MethodView):
     @blp.response(200, SourceSchema)
     def get(self, source_id: str) -> Any:
         """Get a source."""
-        return sources.get(db.session, source_id)
+        return rendered(document(db.session, sources.get(db.session, source_id)))
+
+    @writes.updates(blp, SourceUpdateSchema, SourceSchema)
+    def patch(self, data: dict[str, Any], source_id: str) -> Any:
+        """Change some fields of a source; the fields you leave out are kept."""
+        return writes.patch("sources", source_id, data)
+
+    @writes.deletes(blp)
+    def delete(self, source_id: str) -> Any:
+        """Delete a source; its revisions keep every version."""
+        return writes.delete("sources", source_id)
+
+
+writes.revisions_view(blp, "sources", "source", "source_id")
 
 
 @blp.route("/<string:source_id>/citations")

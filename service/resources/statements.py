@@ -7,9 +7,17 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.schemas.statements import StatementPageSchema, StatementQueryArgs, StatementSchema
+from service.resources import writes
+from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
+from service.schemas.statements import (
+    StatementCreateSchema,
+    StatementPageSchema,
+    StatementQueryArgs,
+    StatementSchema,
+    StatementUpdateSchema,
+)
 from service.services import statements
+from service.services.documents import document
 
 blp = Blueprint(
     "statements", __name__, url_prefix="/v1/statements", description="Who said what, and when."
@@ -25,6 +33,11 @@ class Statements(MethodView):
         """List statements: reports, denials, warnings, demands, pledges."""
         return paged(lambda a: statements.list_(db.session, a), args, StatementSchema)
 
+    @writes.creates(blp, StatementCreateSchema, StatementSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a statement, citing its sources' exact words."""
+        return writes.create("statements", data)
+
 
 @blp.route("/<string:statement_id>")
 class StatementItem(MethodView):
@@ -33,4 +46,17 @@ class StatementItem(MethodView):
     @blp.response(200, StatementSchema)
     def get(self, statement_id: str) -> Any:
         """Get a statement."""
-        return statements.get(db.session, statement_id)
+        return rendered(document(db.session, statements.get(db.session, statement_id)))
+
+    @writes.updates(blp, StatementUpdateSchema, StatementSchema)
+    def patch(self, data: dict[str, Any], statement_id: str) -> Any:
+        """Change some fields of a statement; the fields you leave out are kept."""
+        return writes.patch("statements", statement_id, data)
+
+    @writes.deletes(blp)
+    def delete(self, statement_id: str) -> Any:
+        """Delete a statement; its revisions keep every version."""
+        return writes.delete("statements", statement_id)
+
+
+writes.revisions_view(blp, "statements", "statement", "statement_id")

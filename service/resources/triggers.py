@@ -7,11 +7,19 @@ from typing import Any
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.resources import writes
+from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.common import ListArgs, sort_arg
 from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema, MeasureSchema
-from service.schemas.triggers import TriggerPageSchema, TriggerQueryArgs, TriggerSchema
+from service.schemas.triggers import (
+    TriggerCreateSchema,
+    TriggerPageSchema,
+    TriggerQueryArgs,
+    TriggerSchema,
+    TriggerUpdateSchema,
+)
 from service.services import measures, triggers
+from service.services.documents import document
 
 blp = Blueprint(
     "triggers", __name__, url_prefix="/v1/triggers", description="Events that measures answer."
@@ -31,6 +39,11 @@ class Triggers(MethodView):
         """List triggers."""
         return paged(lambda a: triggers.list_(db.session, a), args, TriggerSchema)
 
+    @writes.creates(blp, TriggerCreateSchema, TriggerSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a trigger, citing its sources' exact words."""
+        return writes.create("triggers", data)
+
 
 @blp.route("/<string:trigger_id>")
 class TriggerItem(MethodView):
@@ -39,7 +52,20 @@ class TriggerItem(MethodView):
     @blp.response(200, TriggerSchema)
     def get(self, trigger_id: str) -> Any:
         """Get a trigger."""
-        return triggers.get(db.session, trigger_id)
+        return rendered(document(db.session, triggers.get(db.session, trigger_id)))
+
+    @writes.updates(blp, TriggerUpdateSchema, TriggerSchema)
+    def patch(self, data: dict[str, Any], trigger_id: str) -> Any:
+        """Change some fields of a trigger; the fields you leave out are kept."""
+        return writes.patch("triggers", trigger_id, data)
+
+    @writes.deletes(blp)
+    def delete(self, trigger_id: str) -> Any:
+        """Delete a trigger; its revisions keep every version."""
+        return writes.delete("triggers", trigger_id)
+
+
+writes.revisions_view(blp, "triggers", "trigger", "trigger_id")
 
 
 @blp.route("/<string:trigger_id>/measures")

@@ -20,6 +20,7 @@ from service.schemas.common import (
     term,
     text,
     timestamp,
+    update_schema,
 )
 
 
@@ -49,6 +50,7 @@ class ActorCreateSchema(ma.Schema):
     )
 
 
+ActorUpdateSchema = update_schema(ActorCreateSchema, "ActorUpdateSchema")
 ActorPageSchema = page_schema(ActorSchema, "ActorPage")
 
 

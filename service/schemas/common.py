@@ -239,3 +239,13 @@ def sort_arg(keys: list[str], default: str) -> ma.fields.String:
         validate=validate.OneOf(choices),
         metadata={"description": "Sort key; a leading `-` sorts descending."},
     )
+
+
+def update_schema(create: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The body of a PATCH: any fields of ``create`` but ``id``; each one given is replaced.
+
+    Load it with ``partial=True``; the service then checks the whole record it makes.
+    """
+    meta = type("Meta", (), {"exclude": ("id",)})
+    doc = f"Fields of {create.__name__.removesuffix('CreateSchema').lower()} to change."
+    return type(name, (create,), {"Meta": meta, "__doc__": doc})

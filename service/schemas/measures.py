@@ -26,6 +26,7 @@ from service.schemas.common import (
     terms,
     text,
     timestamp,
+    update_schema,
 )
 
 MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
@@ -153,7 +154,9 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeInSchema), load_default=list)
 
     @ma.validates_schema
-    def _rules(self, data: dict, **_: object) -> None:
+    def _rules(self, data: dict, partial: object = False, **_: object) -> None:
+        if partial:  # a PATCH: the service checks the record it makes, whole
+            return
         check_partial_dates(data, MEASURE_DATES)
         if data.get("condition") and not data.get("conditional"):
             raise ma.ValidationError("A condition needs `conditional: true`.", "condition")
@@ -173,6 +176,7 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
             raise ma.ValidationError("Cannot be before `announced_on`.", "expected_by")
 
 
+MeasureUpdateSchema = update_schema(MeasureCreateSchema, "MeasureUpdateSchema")
 MeasurePageSchema = page_schema(MeasureSchema, "MeasurePage")
 
 AS_OF_RULES = (

@@ -16,6 +16,7 @@ from service.schemas.common import (
     sort_arg,
     text,
     timestamp,
+    update_schema,
 )
 
 
@@ -52,6 +53,7 @@ class SourceCreateSchema(ma.Schema):
     text = text(2_000_000, required=True)
 
 
+SourceUpdateSchema = update_schema(SourceCreateSchema, "SourceUpdateSchema")
 SourcePageSchema = page_schema(SourceSchema, "SourcePage")
 CitationPageSchema = page_schema(CitationSchema, "CitationPage")
 

@@ -21,6 +21,7 @@ from service.schemas.common import (
     term,
     text,
     timestamp,
+    update_schema,
 )
 
 ABOUT_TYPES = ("trigger", "measure")
@@ -78,10 +79,13 @@ class StatementCreateSchema(
     figure = ma.fields.Nested(FigureSchema, allow_none=True, load_default=None)
 
     @ma.validates_schema
-    def _dates(self, data: dict, **_: object) -> None:
+    def _dates(self, data: dict, partial: object = False, **_: object) -> None:
+        if partial:  # a PATCH: the service checks the record it makes, whole
+            return
         check_partial_dates(data, ("said_on",))
 
 
+StatementUpdateSchema = update_schema(StatementCreateSchema, "StatementUpdateSchema")
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 
 

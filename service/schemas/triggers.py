@@ -23,6 +23,7 @@ from service.schemas.common import (
     term,
     text,
     timestamp,
+    update_schema,
 )
 
 
@@ -61,10 +62,13 @@ class TriggerCreateSchema(
     )
 
     @ma.validates_schema
-    def _dates(self, data: dict, **_: object) -> None:
+    def _dates(self, data: dict, partial: object = False, **_: object) -> None:
+        if partial:  # a PATCH: the service checks the record it makes, whole
+            return
         check_partial_dates(data, ("occurred_on",))
 
 
+TriggerUpdateSchema = update_schema(TriggerCreateSchema, "TriggerUpdateSchema")
 TriggerPageSchema = page_schema(TriggerSchema, "TriggerPage")
 
 

@@ -67,6 +67,7 @@ OWNED: dict[type[Base], tuple[type[Base], str]] = {
     TriggerCountry: (Trigger, "trigger_id"),
 }
 PENDING = "register.changes"
+KEY_ID = "register.key_id"
 # Any constant will do, as long as nothing else takes this advisory lock.
 FEED_LOCK = 0x7265676973746572  # "register"
 
@@ -203,6 +204,7 @@ def _before_commit(session: Session) -> None:
             "op": change.op,
             "changed_at": now,
             "data": None if change.op == "delete" else _dump(change.record),
+            "key_id": session.info.get(KEY_ID),
         }
         for (collection, record_id), change in changes.items()
     ]
@@ -227,6 +229,12 @@ def _reindex(session: Session, changes: dict[Key, _Pending]) -> None:
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # committed (recorded) or rolled back (void)
         session.info.pop(PENDING, None)
+        session.info.pop(KEY_ID, None)
+
+
+def made_by(session: Session, key_id: str | None) -> None:
+    """Record ``key_id`` as the author of what this transaction changes."""
+    session.info[KEY_ID] = key_id
 
 
 class InvalidSince(DomainError):

@@ -1,0 +1,198 @@
+"""What every writable resource shares: preconditions, idempotency, replies, revisions."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar, cast
+
+import marshmallow as ma
+from flask import Response, request
+from flask.views import MethodView
+
+from service.auth import current_key_id, requires
+from service.errors import DomainError
+from service.extensions import db
+from service.resources.common import Blueprint
+from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
+from service.services import idempotency, revisions, writes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Printable ASCII without spaces or quotes: a UUID, a ULID, a hash all fit.
+IDEMPOTENCY_KEY = re.compile(r"^[!#-~]{1,255}$")
+
+WRITE_HEADERS = {
+    "ETag": {"description": "The ETag of the record as stored now.", "schema": {"type": "string"}},
+    "Location": {"description": "Where to GET the record.", "schema": {"type": "string"}},
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": "The record's current ETag, from a GET (or `*`). Without it: 428; when the"
+    " record changed since: 412.",
+    "schema": {"type": "string"},
+}
+IDEMPOTENCY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A unique key (1–255 printable characters, e.g. a UUID) that makes the POST"
+    " safe to retry: a retry with the same key and body gets the first response (with"
+    " `Idempotent-Replayed: true`) and creates nothing. Keys are kept for 24 hours.",
+    "schema": {"type": "string", "maxLength": 255},
+}
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    title = "Unsupported Media Type"
+
+    def __init__(self, given: str) -> None:
+        super().__init__(
+            f"The body must be JSON (Content-Type: application/json), not '{given or 'none'}'.",
+            [{"name": "Content-Type", "in": "header", "reason": "not application/json"}],
+        )
+
+
+class InvalidIdempotencyKey(DomainError):
+    status = 422
+    title = "Unprocessable Content"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Idempotency-Key must be 1–255 printable ASCII characters without spaces or quotes.",
+            [{"name": "Idempotency-Key", "in": "header", "reason": "malformed"}],
+        )
+
+
+def json_body(blp: Blueprint) -> Callable[[F], F]:
+    """A view taking a JSON body: 415 for another type (before webargs would read it)."""
+
+    def decorator(func: F) -> F:
+        @functools.wraps(func)
+        def view(*args: Any, **kwargs: Any) -> Any:
+            if not request.is_json:
+                raise UnsupportedMediaType(request.mimetype)
+            return func(*args, **kwargs)
+
+        statuses = ("BAD_REQUEST", "REQUEST_ENTITY_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE")
+        return documented(blp, *statuses)(cast(F, view))
+
+    return decorator
+
+
+def documented(blp: Blueprint, *statuses: str) -> Callable[[F], F]:
+    """Document the problem responses (``HTTPStatus`` names) a write can give."""
+
+    def decorator(func: F) -> F:
+        for status in statuses:
+            func = blp.alt_response(HTTPStatus[status].value, response=status)(func)
+        return func
+
+    return decorator
+
+
+def author() -> writes.Author:
+    key = request.headers.get("Idempotency-Key")
+    if key is None or request.method != "POST":
+        return writes.Author(current_key_id())
+    if not IDEMPOTENCY_KEY.match(key):
+        raise InvalidIdempotencyKey()
+    asked = idempotency.Request.of(key, request.method, request.path, request.get_data())
+    return writes.Author(current_key_id(), asked)
+
+
+def precondition() -> writes.Precondition | None:
+    if "If-Match" not in request.headers:
+        return None
+    tags = request.if_match
+    return writes.Precondition(frozenset(tags.as_set(include_weak=False)), tags.star_tag)
+
+
+def answer(reply: writes.Reply) -> Response:
+    response = Response(reply.body or None, status=reply.status, headers=reply.headers)
+    if reply.body:
+        response.mimetype = "application/json"
+    if reply.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def create(collection: str, data: dict[str, Any]) -> Response:
+    return answer(writes.create(db.session, collection, data, author()))
+
+
+def patch(collection: str, key: str, loaded: dict[str, Any]) -> Response:
+    raw = request.get_json()
+    changes = {name: raw[name] for name in loaded if name in raw}
+    return answer(writes.update_(db.session, collection, key, changes, precondition(), author()))
+
+
+def delete(collection: str, key: str) -> Response:
+    return answer(writes.delete(db.session, collection, key, precondition(), author()))
+
+
+def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) -> None:
+    """Route ``/{id}/revisions`` on ``blp``: the record's changes, oldest first."""
+
+    class Revisions(MethodView):
+        @blp.etag
+        @blp.not_found
+        @blp.query(RevisionQueryArgs)
+        @blp.response(200, RevisionPageSchema)
+        def get(self, args: dict[str, Any], **ids: str) -> Any:
+            page = revisions.revisions(
+                db.session, collection, ids[id_name], label, args["limit"], args.get("cursor")
+            )
+            return {"items": page.items, "next_cursor": page.next_cursor}
+
+    Revisions.get.__doc__ = (
+        f"List the revisions of a {label}: who changed what, and when (deleted ones too)."
+    )
+    blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label}_revisions")(Revisions)
+
+
+def creates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Callable[[F], F]:
+    """Decorate a ``post`` view: write scope, JSON ``body``, ``201`` with the ``item``."""
+
+    def decorator(func: F) -> F:
+        func = blp.doc(parameters=[IDEMPOTENCY])(func)
+        func = documented(blp, "CONFLICT")(func)
+        func = blp.response(201, item, headers=WRITE_HEADERS)(func)
+        func = blp.arguments(body)(func)
+        func = json_body(blp)(func)
+        return requires("write")(func)
+
+    return decorator
+
+
+def updates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Callable[[F], F]:
+    """Decorate a ``patch`` view: write scope, If-Match, the changed fields, ``200``."""
+
+    def decorator(func: F) -> F:
+        func = blp.doc(parameters=[IF_MATCH])(func)
+        func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
+        func = blp.response(200, item, headers=WRITE_HEADERS)(func)
+        func = blp.arguments(body(partial=True))(func)
+        func = blp.not_found(func)
+        func = json_body(blp)(func)
+        return requires("write")(func)
+
+    return decorator
+
+
+def deletes(blp: Blueprint) -> Callable[[F], F]:
+    """Decorate a ``delete`` view: write scope, If-Match, ``204``."""
+
+    def decorator(func: F) -> F:
+        func = blp.doc(parameters=[IF_MATCH])(func)
+        func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
+        func = blp.response(204)(func)
+        func = blp.not_found(func)
+        return requires("write")(func)
+
+    return decorator

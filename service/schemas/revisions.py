@@ -1,0 +1,45 @@
+"""Revisions: every committed change of a record, who made it and what it changed."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from service.schemas.common import page_schema
+
+
+class FieldChangeSchema(ma.Schema):
+    before = ma.fields.Raw(allow_none=True, metadata={"description": "Null: the field was new."})
+    after = ma.fields.Raw(allow_none=True, metadata={"description": "Null: the field went."})
+
+
+class RevisionSchema(ma.Schema):
+    """One committed change of a record."""
+
+    revision = ma.fields.Integer(metadata={"description": "1 for the first, then 2, 3, …"})
+    op = ma.fields.String(
+        validate=validate.OneOf(["create", "update", "delete"]), metadata={"example": "update"}
+    )
+    changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
+    key_id = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The API key that made it; null for the seed loader."},
+    )
+    changes = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(FieldChangeSchema),
+        metadata={
+            "description": "Each field the change touched, before and after, as the API serves"
+            " it (`updated_at` is left out: `changed_at` says when)."
+        },
+    )
+
+
+RevisionPageSchema = page_schema(RevisionSchema, "RevisionPage")
+
+
+class RevisionQueryArgs(ma.Schema):
+    limit = ma.fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=200), metadata={"description": "1–200."}
+    )
+    cursor = ma.fields.String(metadata={"description": "`next_cursor` of the previous page."})

@@ -1,0 +1,84 @@
+"""Idempotent POSTs: a retried request gets the first one's response and creates nothing.
+
+The response is stored in the same transaction as the write it reports, so either both
+are kept or neither. A key is kept for a day; reusing it for another request is a 422.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from service.errors import DomainError
+from service.models import IdempotentRequest
+from service.models.base import utcnow
+from service.services.documents import Reply
+
+KEPT_FOR = dt.timedelta(hours=24)
+
+
+class KeyReused(DomainError):
+    status = 422
+    title = "Unprocessable Content"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was used for a different request (another path or body)."
+            " Use a new key for a new request.",
+            [{"name": "Idempotency-Key", "in": "header", "reason": "used for another request"}],
+        )
+
+
+@dataclass(frozen=True)
+class Request:
+    """A POST sent with an ``Idempotency-Key``."""
+
+    key: str
+    method: str
+    path: str
+    fingerprint: str
+
+    @classmethod
+    def of(cls, key: str, method: str, path: str, body: bytes) -> Request:
+        return cls(key, method, path, hashlib.sha256(body).hexdigest())
+
+
+def find(session: Session, key_id: str | None, request: Request) -> Reply | None:
+    """The stored response to this request, if it was made before (and not expired)."""
+    stored = session.get(IdempotentRequest, (key_id or "", request.key))
+    if stored is None:
+        return None
+    if stored.created_at < utcnow() - KEPT_FOR:
+        session.delete(stored)  # expired: the key starts afresh
+        session.flush()
+        return None
+    if (stored.method, stored.path, stored.fingerprint) != (
+        request.method,
+        request.path,
+        request.fingerprint,
+    ):
+        raise KeyReused()
+    return Reply(stored.status, stored.body, dict(stored.headers), replayed=True)
+
+
+def remember(session: Session, key_id: str | None, request: Request, reply: Reply) -> None:
+    """Keep ``reply`` for ``request``, in the transaction that makes its write."""
+    now = utcnow()
+    session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT_FOR))
+    session.add(
+        IdempotentRequest(
+            key_id=key_id or "",
+            key=request.key,
+            method=request.method,
+            path=request.path,
+            fingerprint=request.fingerprint,
+            status=reply.status,
+            headers=reply.headers,
+            body=reply.body,
+            created_at=now,
+        )
+    )
