@@ -16,10 +16,22 @@ class Config:
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     default_page_size: int = 50
     max_page_size: int = 200
+    # Rate limits (flask-limiter strings): per API key, else per client address.
+    rate_limit_enabled: bool = True
+    rate_limit_anonymous: str = "120 per minute"
+    rate_limit_key: str = "1200 per minute"
+    redis_url: str | None = None  # limits shared by every worker; in-process memory if unset
+    trusted_proxies: int = 0  # proxies whose X-Forwarded-For is believed
 
     @classmethod
     def from_env(cls) -> Config:
         return cls(
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             seeds_dir=Path(os.environ.get("SEEDS_DIR") or PROJECT_ROOT / "seeds"),
+            rate_limit_enabled=os.environ.get("RATE_LIMIT_ENABLED", "true").strip().lower()
+            not in {"0", "false", "no", "off"},
+            rate_limit_anonymous=os.environ.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
+            rate_limit_key=os.environ.get("RATE_LIMIT_KEY") or cls.rate_limit_key,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
         )
