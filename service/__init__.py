@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
+from service import auth, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -28,6 +29,9 @@ source's text.
 Lists page by cursor: follow `next_cursor` (or the `Link` header's `rel="next"`).
 Reads carry an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
 Errors are `application/problem+json` (RFC 9457); unknown query parameters are a 400.
+Reads are public; writes need an API key (`Authorization: Bearer <token>`, scheme
+`bearerAuth`). Requests are rate-limited per key, or per address without one: a `429`
+carries `Retry-After`.
 """
 
 
@@ -56,12 +60,15 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     api = Api(app)
     app.extensions["register_api"] = api
     register_error_handlers(app)
+    auth.init_app(app)
+    ratelimit.init_app(app, config)
 
     from service.resources import (
         actors,
         changes,
         countries,
         export,
+        keys,
         measures,
         relations,
         sources,
@@ -83,6 +90,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         relations,
         export,
         changes,
+        keys,
     ):
         api.register_blueprint(module.blp)
 

@@ -1,9 +1,11 @@
-"""``python -m service``: migrate, seed, serve, and write the OpenAPI document."""
+"""``python -m service``: migrate, seed, serve, write the OpenAPI document, manage keys."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,10 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from service.config import PROJECT_ROOT, Config
+from service.models.api_key import SCOPES
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
@@ -151,3 +155,76 @@ def bench_command(
         threads,
         keep,
     )
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """Create, list and revoke API keys (writes need one; reads do not)."""
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from service.extensions import make_engine
+
+    engine = make_engine(Config.from_env().database_url)
+    try:
+        # Keys are printed after the commit: keep their loaded values.
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@keys_group.command("create")
+@click.option("--name", required=True, help="Who or what the key is for.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(list(SCOPES)),
+    help="write, admin (implies write); repeat for several.",
+)
+def keys_create_command(name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key and print its token, once: only a hash of it is stored."""
+    from service.services import keys
+
+    with _session() as session:
+        new = keys.create(session, name, list(scopes))
+    click.echo(f"created key {new.key.id} ({', '.join(new.key.scopes)}) for {name!r}")
+    click.echo("token (shown this once; store it now):")
+    click.echo(new.token)
+    click.echo(f"use it as: curl -H 'Authorization: Bearer {new.token}' ...")
+
+
+@keys_group.command("list")
+def keys_list_command() -> None:
+    """List keys: id, scopes, created, revoked, name. Never a secret."""
+    from service.services import keys
+
+    stamp = "%Y-%m-%dT%H:%M:%SZ"
+    with _session() as session:
+        rows = keys.all_keys(session)
+    click.echo(f"{'id':16}  {'scopes':11}  {'created':20}  {'revoked':20}  name")
+    for key in rows:
+        created = key.created_at.strftime(stamp)
+        revoked = key.revoked_at.strftime(stamp) if key.revoked_at else "-"
+        scopes = ",".join(key.scopes)
+        click.echo(f"{key.id:16}  {scopes:11}  {created:20}  {revoked:20}  {key.name}")
+
+
+@keys_group.command("revoke")
+@click.argument("key_id")
+def keys_revoke_command(key_id: str) -> None:
+    """Revoke a key: requests carrying it are refused from now on."""
+    from service.errors import NotFound
+    from service.services import keys
+
+    with _session() as session:
+        try:
+            key = keys.revoke(session, key_id)
+        except NotFound as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+    assert key.revoked_at is not None
+    click.echo(f"revoked key {key.id} at {key.revoked_at.isoformat()}")

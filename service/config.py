@@ -18,6 +18,12 @@ class Config:
     max_page_size: int = 200
     # The largest request body accepted (413 beyond): an article's text fits many times.
     max_body_bytes: int = 1_048_576
+    # Rate limits (flask-limiter strings): per API key, else per client address.
+    rate_limit_enabled: bool = True
+    rate_limit_anonymous: str = "120 per minute"
+    rate_limit_key: str = "1200 per minute"
+    redis_url: str | None = None  # limits shared by every worker; in-process memory if unset
+    trusted_proxies: int = 0  # proxies whose X-Forwarded-For is believed
 
     @classmethod
     def from_env(cls) -> Config:
@@ -25,4 +31,10 @@ class Config:
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             seeds_dir=Path(os.environ.get("SEEDS_DIR") or PROJECT_ROOT / "seeds"),
             max_body_bytes=int(os.environ.get("MAX_BODY_BYTES") or 1_048_576),
+            rate_limit_enabled=os.environ.get("RATE_LIMIT_ENABLED", "true").strip().lower()
+            not in {"0", "false", "no", "off"},
+            rate_limit_anonymous=os.environ.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
+            rate_limit_key=os.environ.get("RATE_LIMIT_KEY") or cls.rate_limit_key,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
         )

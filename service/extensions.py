@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -20,7 +20,14 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer asks for IMMEDIATE: it takes the write lock at BEGIN, so it never holds a
+    # read lock while it waits for the write lock (a deadlock SQLite answers "locked").
+    mode = connection.get_execution_options().get(SQLITE_BEGIN)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
+
+
+SQLITE_BEGIN = "register_sqlite_begin"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def make_engine(url: str) -> Engine:
@@ -54,12 +61,22 @@ class Database:
     def init_app(self, app: Flask, engine: Engine | None = None) -> None:
         self.engine = engine or make_engine(app.config["DATABASE_URL"])
         self.bind(self.engine)
+        app.before_request(self._writers_begin_as_writers)
         app.teardown_appcontext(lambda _exc: self._scoped.remove())
+
+    def _writers_begin_as_writers(self) -> None:
+        # Before anything reads (the key lookup, the rate limiter): see ``_sqlite_begin``.
+        if request.method in WRITE_METHODS:
+            self.begin_write()
 
     @property
     def session(self) -> Session:
         """The session of the current thread (one per request)."""
         return self._scoped()
+
+    def begin_write(self) -> None:
+        """Start this request's transaction as a writer's (on SQLite, BEGIN IMMEDIATE)."""
+        self.session.connection(execution_options={SQLITE_BEGIN: "immediate"})
 
     def bind(self, bind: Engine | Connection) -> None:
         """Point the session at ``bind``; tests pass a connection inside a transaction."""

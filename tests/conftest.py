@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from service.cli import migrate
 from service.config import Config
 from service.extensions import db, make_engine
 from service.seeding import load
+from service.services import keys
 
 SEEDS = Config.from_env().seeds_dir
 POSTGRES_URL = os.environ.get(
@@ -147,9 +148,16 @@ def empty_session(empty_connection: Connection) -> Iterator[Session]:
         yield session
 
 
+# The suite (schemathesis sends bursts) must not trip the limits; tests of limits use their own.
+GENEROUS_LIMITS = {
+    "rate_limit_anonymous": "100000 per minute",
+    "rate_limit_key": "100000 per minute",
+}
+
+
 @pytest.fixture(scope="session")
 def app(seeded_url: str, seeded_engine: Engine) -> Flask:
-    return create_app(Config(database_url=seeded_url), engine=seeded_engine)
+    return create_app(Config(database_url=seeded_url, **GENEROUS_LIMITS), engine=seeded_engine)
 
 
 @pytest.fixture
@@ -158,3 +166,18 @@ def client(app: Flask, connection: Connection, seeded_engine: Engine) -> Iterato
     db.bind(connection)
     yield app.test_client()
     db.bind(seeded_engine)
+
+
+@pytest.fixture
+def auth_headers(connection: Connection) -> Callable[..., dict[str, str]]:
+    """``auth_headers(*scopes)``: headers carrying a new key (default scope ``write``).
+
+    The key lives in the test's rolled-back connection, so the ``client`` fixture sees it.
+    """
+
+    def make(*scopes: str) -> dict[str, str]:
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+            new = keys.create(session, "test key", list(scopes or ("write",)))
+        return {"Authorization": f"Bearer {new.token}"}
+
+    return make

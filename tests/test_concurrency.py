@@ -20,7 +20,8 @@ from service.cli import migrate
 from service.config import Config
 from service.extensions import db, make_engine
 from service.seeding import load
-from tests.conftest import SEEDS, database_url
+from service.services import keys
+from tests.conftest import GENEROUS_LIMITS, SEEDS, database_url
 
 WRITERS = 8
 ACTOR = "/v1/actors/yoon-suk-yeol"
@@ -35,7 +36,10 @@ def live_app(
     engine = make_engine(url)
     with Session(engine) as session:
         load(session, SEEDS)
-    app = create_app(Config(database_url=url), engine=engine)
+    with Session(engine) as session:
+        token = keys.create(session, "racer", ["write"]).token
+    app = create_app(Config(database_url=url, **GENEROUS_LIMITS), engine=engine)
+    app.config["TEST_KEY"] = {"Authorization": f"Bearer {token}"}
     yield app
     db.bind(seeded_engine)  # the shared test app's binding, for the tests that follow
     engine.dispose()
@@ -59,7 +63,8 @@ def test_writers_holding_the_same_etag_one_wins_the_rest_get_412(live_app: Flask
         client = live_app.test_client()
         name = threading.current_thread().name
         ready.wait()
-        r = client.patch(ACTOR, json={"role": name}, headers={"If-Match": etag})
+        key = live_app.config["TEST_KEY"]
+        r = client.patch(ACTOR, json={"role": name}, headers={**key, "If-Match": etag})
         statuses.append(r.status_code)
 
     run_writers(writer)
@@ -79,7 +84,9 @@ def test_every_accepted_write_is_kept_and_every_rejected_one_got_412(live_app: F
             current = client.get(ACTOR)
             aliases = [*current.json["aliases"], alias]
             r = client.patch(
-                ACTOR, json={"aliases": aliases}, headers={"If-Match": current.headers["ETag"]}
+                ACTOR,
+                json={"aliases": aliases},
+                headers={**live_app.config["TEST_KEY"], "If-Match": current.headers["ETag"]},
             )
             outcomes.append(r.status_code)
             if r.status_code == 200:

@@ -39,7 +39,14 @@ def test_every_operation_has_a_summary_and_documents_its_errors() -> None:
                 continue
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
             responses = operation["responses"]
-            assert EXPECTED[method] <= responses.keys(), (method, path, sorted(responses))
+            # Keys are revoked, not edited: no If-Match, no taken ids.
+            expected = EXPECTED[method] - ({"409", "412", "428"} if "/keys" in path else set())
+            assert expected <= responses.keys(), (method, path, sorted(responses))
+            if method != "get":  # a write needs a key, and says so
+                assert operation.get("security") == [{"bearerAuth": []}], (method, path)
+            if operation.get("security"):
+                assert {"401", "403"} <= responses.keys(), (method, path, sorted(responses))
+            assert "429" in responses, (method, path, sorted(responses))
             if "{" in path:
                 assert "404" in responses, (path, sorted(responses))
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
@@ -48,8 +55,17 @@ def test_every_operation_has_a_summary_and_documents_its_errors() -> None:
 
 def test_error_responses_are_documented_as_problem_json() -> None:
     document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
-    not_found = document["components"]["responses"]["NOT_FOUND"]
-    assert list(not_found["content"]) == ["application/problem+json"]
+    responses = document["components"]["responses"]
+    for name in ["NOT_FOUND", "UNAUTHENTICATED", "RATE_LIMITED"]:
+        assert list(responses[name]["content"]) == ["application/problem+json"], name
+    assert "Retry-After" in responses["RATE_LIMITED"]["headers"]
+    assert "WWW-Authenticate" in responses["UNAUTHENTICATED"]["headers"]
+
+
+def test_security_scheme_is_http_bearer() -> None:
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
 
 
 def test_openapi_document_is_served(client: FlaskClient) -> None:

@@ -5,6 +5,8 @@ Bounded: a few dozen generated requests per operation per backend, so CI stays f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import schemathesis
 from flask.testing import FlaskClient
@@ -27,13 +29,25 @@ def api_schema(client: FlaskClient) -> schemathesis.BaseSchema:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.fixture
+def admin(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
+    """An admin key, so operations that need a key are exercised past the 401 as well."""
+    return auth_headers("admin")
+
+
 @schema.parametrize()
 @settings(
     max_examples=30,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,  # `admin`: one key for every example, on purpose
+    ],
 )
-def test_api_conforms_to_its_openapi_document(case: schemathesis.Case) -> None:
+def test_api_conforms_to_its_openapi_document(
+    case: schemathesis.Case, admin: dict[str, str]
+) -> None:
     if case.query and case.meta and not case.meta.generation.mode.is_negative:
         # A cursor is an opaque token the server issued; an invented one is rightly a 422
         # (tests/test_api_read.py checks that), so positive cases page from the start.
@@ -49,4 +63,4 @@ def test_api_conforms_to_its_openapi_document(case: schemathesis.Case) -> None:
         # Without If-Match the answer is 428 Precondition Required (RFC 6585), made for
         # exactly this; the check expects a 400 or 422 (tests/test_writes.py checks 428).
         excluded.append(missing_required_header)
-    case.call_and_validate(checks=list(CHECKS.get_all()), excluded_checks=excluded)
+    case.call_and_validate(headers=admin, checks=list(CHECKS.get_all()), excluded_checks=excluded)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,9 +18,9 @@ ARTICLE = "kr-phased-measures-article"
 
 
 @pytest.fixture
-def key() -> dict[str, str]:
+def key(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
     """Headers of a client allowed to write."""
-    return {}
+    return auth_headers("write")
 
 
 def new_actor(**fields: Any) -> dict[str, Any]:
@@ -342,6 +343,8 @@ def test_revisions_record_who_changed_what_before_and_after(
     assert latest["op"] == "update"
     assert latest["changes"] == {"aliases": {"before": old["aliases"], "after": aliases}}
     assert latest["changed_at"] > old["updated_at"]
+    assert latest["key_id"] == key["Authorization"].split("_")[1]  # reg_<key id>_<secret>
+    assert revisions[0]["key_id"] is None  # the seed loader
 
 
 def test_revisions_page_by_cursor(client: FlaskClient, key: dict[str, str]) -> None:
@@ -401,3 +404,28 @@ def test_a_failed_idempotent_post_is_not_remembered(
     # Nothing was kept for the key: the corrected request goes through with it.
     fixed = client.post("/v1/actors", json=new_actor(), headers=headers)
     assert fixed.status_code == 201, fixed.json
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH", "DELETE"])
+def test_a_write_without_a_key_is_a_401_and_writes_nothing(
+    client: FlaskClient, session: Session, method: str
+) -> None:
+    before = footprint(session)
+    path = "/v1/actors" if method == "POST" else "/v1/actors/yoon-suk-yeol"
+    headers = {"If-Match": "*"}
+    r = client.open(path, method=method, json=new_actor(), headers=headers)
+    assert r.status_code == 401, r.json
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert footprint(session) == before
+
+
+def test_a_revoked_key_cannot_write(
+    client: FlaskClient, session: Session, auth_headers: Callable[..., dict[str, str]]
+) -> None:
+    admin, writer = auth_headers("admin"), auth_headers("write")
+    key_id = writer["Authorization"].split("_")[1]
+    assert client.delete(f"/v1/keys/{key_id}", headers=admin).status_code == 204
+    before = footprint(session)
+    r = client.post("/v1/actors", json=new_actor(), headers=writer)
+    assert r.status_code == 401, r.json
+    assert footprint(session) == before

@@ -1,6 +1,7 @@
 """All models, imported so that ``Base.metadata`` knows every table."""
 
 from service.models.actor import Actor, actor_citations
+from service.models.api_key import ApiKey
 from service.models.base import Base
 from service.models.change import Change
 from service.models.country import Country
@@ -19,6 +20,7 @@ from service.models.trigger import Trigger, TriggerCountry, trigger_citations
 
 __all__ = [
     "Actor",
+    "ApiKey",
     "Base",
     "Change",
     "Citation",

@@ -1,0 +1,88 @@
+"""API keys: create, list and revoke them (an `admin` key is needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import request, url_for
+from flask.views import MethodView
+
+from service.auth import requires
+from service.extensions import db
+from service.resources.common import LINK_HEADER, Blueprint
+from service.resources.writes import json_body
+from service.schemas.keys import (
+    KeyCreateSchema,
+    KeyPageSchema,
+    KeyQueryArgs,
+    KeySchema,
+    NewKeySchema,
+)
+from service.services import keys
+
+blp = Blueprint(
+    "keys",
+    __name__,
+    url_prefix="/v1/keys",
+    description="API keys for writes. Managing them needs a key with the `admin` scope.",
+)
+
+NEW_KEY_HEADERS = {
+    "Location": {"description": "Where the key is: `/v1/keys/{id}`.", "schema": {"type": "string"}},
+    "Cache-Control": {
+        "description": "`no-store`: the token must not be cached.",
+        "schema": {"type": "string"},
+    },
+}
+
+
+@blp.route("")
+class Keys(MethodView):
+    @requires("admin")
+    @blp.etag
+    @blp.query(KeyQueryArgs)
+    @blp.response(200, KeyPageSchema, headers=LINK_HEADER)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List API keys, live and revoked; never their secrets."""
+        page = keys.list_(db.session, args)
+        params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
+        links = [f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"']
+        if page.next_cursor:
+            query = urlencode([*params, ("cursor", page.next_cursor)])
+            links.append(f'<{request.base_url}?{query}>; rel="next"')
+        body = {"items": page.items, "next_cursor": page.next_cursor}
+        return body, 200, {"Link": ", ".join(links)}
+
+    @requires("admin")
+    @json_body(blp)
+    @blp.arguments(KeyCreateSchema)
+    @blp.response(201, NewKeySchema, headers=NEW_KEY_HEADERS)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create an API key; its token is in this answer and nowhere else, ever."""
+        new = keys.create(db.session, data["name"], data["scopes"])
+        key = new.key
+        body = {name: getattr(key, name) for name in KeySchema().fields} | {"token": new.token}
+        headers = {
+            "Location": url_for("keys.KeyItem", key_id=new.key.id),
+            "Cache-Control": "no-store",
+        }
+        return body, 201, headers
+
+
+@blp.route("/<string:key_id>")
+class KeyItem(MethodView):
+    @requires("admin")
+    @blp.etag
+    @blp.not_found
+    @blp.response(200, KeySchema)
+    def get(self, key_id: str) -> Any:
+        """Get an API key, without its secret."""
+        return keys.get(db.session, key_id)
+
+    @requires("admin")
+    @blp.not_found
+    @blp.response(204)
+    def delete(self, key_id: str) -> None:
+        """Revoke an API key: from now on it is refused. Revoking it again changes nothing."""
+        keys.revoke(db.session, key_id)
