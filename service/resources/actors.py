@@ -22,7 +22,12 @@ class Actors(MethodView):
     @blp.query(ActorQueryArgs)
     @blp.response(200, ActorPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List actors."""
+        """List actors.
+
+        People and bodies that announce, report, demand or deny: heads of state, government
+        bodies, intelligence agencies, international organisations, experts. Filter by `kind`
+        or `country`; `q` looks in names, roles and aliases.
+        """
         return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
 
@@ -32,5 +37,8 @@ class ActorItem(MethodView):
     @blp.not_found
     @blp.response(200, ActorSchema)
     def get(self, actor_id: str) -> Any:
-        """Get an actor."""
+        """Get an actor.
+
+        With the aliases the articles use for it and the citations that identify it.
+        """
         return actors.get(db.session, actor_id)

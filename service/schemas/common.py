@@ -132,19 +132,33 @@ class CitationSchema(ma.Schema):
     """Evidence: a verbatim span of a source's text."""
 
     id = ma.fields.String(
-        dump_only=True, metadata={"example": "stars-and-stripes-phased-measures-36-95"}
+        dump_only=True,
+        metadata={
+            "description": "`{source}-{start}-{end}`.",
+            "example": "kr-considers-weapons-for-ukraine-article-3158-3272",
+        },
     )
     source = ma.fields.String(
-        attribute="source_id", metadata={"example": "kr-phased-measures-article"}
+        attribute="source_id", metadata={"example": "kr-considers-weapons-for-ukraine-article"}
     )
-    quote = ma.fields.String(metadata={"description": "Exactly `source.text[start:end]`."})
-    start = ma.fields.Integer(metadata={"description": "Offset of the first character."})
-    end = ma.fields.Integer(metadata={"description": "Offset after the last character."})
+    quote = ma.fields.String(
+        metadata={
+            "description": "Exactly `source.text[start:end]`.",
+            "example": "The two countries are working to finalize a new agreement involving"
+            " South Korean K-2 tanks by the end of the year.",
+        }
+    )
+    start = ma.fields.Integer(
+        metadata={"description": "Offset of the first character.", "example": 3158}
+    )
+    end = ma.fields.Integer(
+        metadata={"description": "Offset after the last character.", "example": 3272}
+    )
 
 
 class CountryRoleSchema(ma.Schema):
     country = ma.fields.String(attribute="country_code", metadata={"example": "KR"})
-    role = ma.fields.String()
+    role = ma.fields.String(metadata={"example": "imposer"})
 
 
 def timestamp(description: str) -> ma.fields.AwareDateTime:
