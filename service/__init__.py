@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
-from service import auth, ratelimit
+from service import apidoc, auth, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -21,17 +21,32 @@ API_TITLE = "The register"
 API_VERSION = "0.1.0"
 API_DESCRIPTION = """\
 A structured, sourced register of the measures countries announce, threaten, agree or
-put in force (sanctions, arms transfers, aid, diplomatic actions, phased measures), the
-triggers they answer and who said what about them. Every fact cites the exact words of
-a news article: each citation gives the quote and its `start`/`end` offsets in the
-source's text.
+put in force (sanctions, arms transfers such as South Korea's K-2 tanks for Poland, aid,
+diplomatic actions, "phased measures"), the triggers they answer (North Korea's reported
+troop deployment to Russia, the Russia–North Korea treaty) and who said what about them.
 
-Lists page by cursor: follow `next_cursor` (or the `Link` header's `rel="next"`).
-Reads carry an `ETag`; send it back in `If-None-Match` to get `304 Not Modified`.
-Errors are `application/problem+json` (RFC 9457); unknown query parameters are a 400.
-Reads are public; writes need an API key (`Authorization: Bearer <token>`, scheme
-`bearerAuth`). Requests are rate-limited per key, or per address without one: a `429`
-carries `Retry-After`.
+**Every fact is sourced.** Each citation gives the verbatim `quote` and its `start`/`end`
+offsets in the full `text` of a news article (`/v1/sources`). A date is recorded only where
+an article states it or it follows from the article, with its precision (day, month or
+year); contested figures are kept side by side with who gave each.
+
+**Reading the register.** Measures, triggers, statements, actors, countries and sources
+each have a collection and items at `/{collection}/{id}`, with stable, readable ids such
+as `kr-k2-tanks-poland`. `/v1/vocabularies` defines every controlled term (types,
+statuses, stances, roles). `/v1/timeline` and `/v1/relations` give dated and
+country-to-country views; `/v1/export` and `/v1/changes` serve tools that mirror the register.
+
+**Conventions.** Lists page by cursor: follow `next_cursor` (or the `Link` header's
+`rel="next"`); `format=csv` or `format=ndjson` downloads every match. Reads carry an `ETag`;
+send it back in `If-None-Match` to get `304 Not Modified`. Errors are
+`application/problem+json` (RFC 9457) naming each offending field; unknown query parameters
+are a 400.
+
+**Writing.** Reads are public; writes need an API key (`Authorization: Bearer <token>`,
+scheme `bearerAuth`) with the `write` scope. `PATCH` and `DELETE` need `If-Match` with the
+record's ETag; a `POST` may carry an `Idempotency-Key`. Every change is kept in the
+record's `/revisions`. Requests are rate-limited per key, or per address without one: a
+`429` carries `Retry-After`.
 """
 
 
@@ -50,6 +65,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        # validatorUrl null: a layout with the validator badge would send the document outside.
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None, "deepLinking": True},
         API_SPEC_OPTIONS={
             "info": {"description": API_DESCRIPTION},
             "servers": [{"url": "/", "description": "This server"}],
@@ -57,7 +74,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
     db.init_app(app, engine)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": apidoc.plugins()})
     app.extensions["register_api"] = api
     register_error_handlers(app)
     auth.init_app(app)

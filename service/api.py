@@ -104,3 +104,6 @@ class Api(flask_smorest.Api):
         default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(default, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
+
+    def _register_pagination_header(self) -> None:
+        """Lists page by cursor: flask-smorest's page-number metadata would document nothing."""

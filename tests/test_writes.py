@@ -284,9 +284,38 @@ def test_patch_and_delete_with_a_stale_etag_are_412(
     before = footprint(session)
     second = client.patch(path, json={"role": "Ex-president"}, headers={**key, "If-Match": stale})
     assert second.status_code == 412, second.json
-    assert client.delete(path, headers={**key, "If-Match": stale}).status_code == 412
     assert client.get(path).json["role"] == "President"
     assert footprint(session) == before
+
+
+def test_delete_with_a_stale_etag_is_a_412(
+    client: FlaskClient, session: Session, key: dict[str, str]
+) -> None:
+    path = "/v1/statements/kp-un-representative-legitimate-cooperation"
+    stale = etag_of(client, path)
+    changed = client.patch(
+        path, json={"said_on": None, "said_on_precision": None}, headers={**key, "If-Match": stale}
+    )
+    assert changed.status_code == 200, changed.json
+    before = footprint(session)
+    r = client.delete(path, headers={**key, "If-Match": stale})
+    assert r.status_code == 412, r.json
+    assert client.get(path).status_code == 200
+    assert footprint(session) == before
+
+
+def test_an_invalid_patch_is_a_422_even_with_a_stale_etag(
+    client: FlaskClient, key: dict[str, str]
+) -> None:
+    # RFC 9110 13.2.1: a request that fails anyway is answered with its own failure.
+    path = "/v1/statements/kp-un-representative-legitimate-cooperation"
+    r = client.patch(path, json={"actor": "nobody"}, headers={**key, "If-Match": '"old"'})
+    assert r.status_code == 422, r.json
+    assert r.json["errors"][0] == {
+        "name": "actor",
+        "in": "body",
+        "reason": "no actor with id 'nobody'",
+    }
 
 
 def test_unknown_record_is_a_404_for_patch_and_delete(

@@ -30,7 +30,12 @@ class Actors(MethodView):
     @blp.query(ActorQueryArgs)
     @blp.response(200, ActorPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List actors."""
+        """List actors.
+
+        People and bodies that announce, report, demand or deny: heads of state, government
+        bodies, intelligence agencies, international organisations, experts. Filter by `kind`
+        or `country`; `q` looks in names, roles and aliases.
+        """
         return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
     @writes.creates(blp, ActorCreateSchema, ActorSchema)
@@ -45,7 +50,10 @@ class ActorItem(MethodView):
     @blp.not_found
     @blp.response(200, ActorSchema)
     def get(self, actor_id: str) -> Any:
-        """Get an actor."""
+        """Get an actor.
+
+        With the aliases the articles use for it and the citations that identify it.
+        """
         return rendered(document(db.session, actors.get(db.session, actor_id)))
 
     @writes.updates(blp, ActorUpdateSchema, ActorSchema)

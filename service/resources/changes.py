@@ -35,7 +35,12 @@ class Changes(MethodView):
     @blp.query(ChangeQueryArgs)
     @blp.response(200, ChangePageSchema, headers=FEED_LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List the changes after a cursor: creates, updates and deletes (tombstones)."""
+        """List the changes after a cursor: creates, updates and deletes (tombstones).
+
+        Start without `since` to read the whole register, then poll with the last page's
+        `next_cursor`: each change carries the record as its item endpoint serves it, or
+        null for a delete.
+        """
         page = changes.feed(db.session, args.get("since"), args["limit"], args.get("collection"))
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "since"]
         links = [f'<{request.base_url}{"?" + urlencode(kept) if kept else ""}>; rel="first"']

@@ -33,7 +33,11 @@ class Countries(MethodView):
     @blp.query(CountryQueryArgs)
     @blp.response(200, CountryPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List countries, with the aliases the articles use."""
+        """List countries, with the aliases the articles use.
+
+        Every ISO 3166-1 country, not only those in the articles; `q` matches the code, a
+        name or an alias such as "Seoul" or "Kremlin".
+        """
         return paged(lambda a: countries.list_(db.session, a), args, CountrySchema)
 
 
@@ -43,7 +47,10 @@ class CountryItem(MethodView):
     @blp.not_found
     @blp.response(200, CountrySchema)
     def get(self, code: str) -> Any:
-        """Get a country by its alpha-2 code (any case)."""
+        """Get a country by its alpha-2 code (any case).
+
+        `kr` and `KR` are the same country; an unknown code is a 404.
+        """
         return countries.get(db.session, code)
 
 
@@ -54,7 +61,11 @@ class CountryMeasures(MethodView):
     @blp.query(CountryMeasuresArgs)
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], code: str) -> Any:
-        """List the measures that involve a country, optionally in one role."""
+        """List the measures that involve a country, optionally in one role.
+
+        `role=imposer` gives the measures the country takes, `role=target` those taken
+        against it; without `role`, every measure in which it plays any role.
+        """
         country = countries.get(db.session, code)
         return paged(
             lambda a: measures.list_(db.session, {**a, "country": country.code}),

@@ -44,7 +44,11 @@ class Keys(MethodView):
     @blp.query(KeyQueryArgs)
     @blp.response(200, KeyPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List API keys, live and revoked; never their secrets."""
+        """List API keys, live and revoked; never their secrets.
+
+        Each key with its name, scopes, when it was created and, if it was, revoked. Filter
+        with `revoked=true` or `false`. Needs a key with the `admin` scope.
+        """
         page = keys.list_(db.session, args)
         params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
         links = [f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"']
@@ -59,7 +63,11 @@ class Keys(MethodView):
     @blp.arguments(KeyCreateSchema)
     @blp.response(201, NewKeySchema, headers=NEW_KEY_HEADERS)
     def post(self, data: dict[str, Any]) -> Any:
-        """Create an API key; its token is in this answer and nowhere else, ever."""
+        """Create an API key; its token is in this answer and nowhere else, ever.
+
+        Only a hash of the token is stored: keep the token safe, and send it as
+        `Authorization: Bearer <token>`. `admin` implies `write`. Needs an `admin` key.
+        """
         new = keys.create(db.session, data["name"], data["scopes"])
         key = new.key
         body = {name: getattr(key, name) for name in KeySchema().fields} | {"token": new.token}
@@ -77,12 +85,19 @@ class KeyItem(MethodView):
     @blp.not_found
     @blp.response(200, KeySchema)
     def get(self, key_id: str) -> Any:
-        """Get an API key, without its secret."""
+        """Get an API key, without its secret.
+
+        Its name, scopes and dates. Needs a key with the `admin` scope.
+        """
         return keys.get(db.session, key_id)
 
     @requires("admin")
     @blp.not_found
     @blp.response(204)
     def delete(self, key_id: str) -> None:
-        """Revoke an API key: from now on it is refused. Revoking it again changes nothing."""
+        """Revoke an API key: from now on it is refused.
+
+        A request with a revoked key is a 401. Revoking it again changes nothing. Needs a key
+        with the `admin` scope.
+        """
         keys.revoke(db.session, key_id)

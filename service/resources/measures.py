@@ -34,7 +34,12 @@ class Measures(MethodView):
     @blp.query(MeasureQueryArgs)
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List measures, filtered, sorted and paged by cursor."""
+        """List measures, filtered, sorted and paged by cursor.
+
+        Filters combine: `country=KR&role=imposer&type=sanction` are the sanctions South
+        Korea takes, whatever their status. Each measure comes whole, with its countries, items,
+        triggers, citations and status history.
+        """
         return paged(
             lambda a: measures.list_(db.session, a, lean=True),
             args,
@@ -55,7 +60,10 @@ class MeasureItem(MethodView):
     @blp.query(MeasureAsOfArgs)
     @blp.response(200, MeasureSchema)
     def get(self, args: dict[str, Any], measure_id: str) -> Any:
-        """Get a measure with its countries, items, triggers, citations and history."""
+        """Get a measure with its countries, items, triggers, citations and history.
+
+        With `as_of`, the measure as it stood on that date.
+        """
         measure = measures.get(db.session, measure_id, args.get("as_of"))
         return rendered(documents(db.session, [measure], args.get("as_of"))[0])
 

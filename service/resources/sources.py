@@ -33,7 +33,11 @@ class Sources(MethodView):
     @blp.query(SourceQueryArgs)
     @blp.response(200, SourcePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List sources, each with its full text."""
+        """List sources, each with its full text.
+
+        Title, publisher, byline, dates and URL are null where the article does not state
+        them: the register never invents them.
+        """
         return paged(lambda a: sources.list_(db.session, a), args, SourceSchema)
 
     @writes.creates(blp, SourceCreateSchema, SourceSchema)
@@ -55,7 +59,10 @@ class SourceItem(MethodView):
     @blp.not_found
     @blp.response(200, SourceSchema)
     def get(self, source_id: str) -> Any:
-        """Get a source."""
+        """Get a source.
+
+        Its full text is the one every citation's `start`/`end` offsets point into.
+        """
         return rendered(document(db.session, sources.get(db.session, source_id)))
 
     @writes.updates(blp, SourceUpdateSchema, SourceSchema)
@@ -79,5 +86,8 @@ class SourceCitations(MethodView):
     @blp.query(CitationQueryArgs)
     @blp.response(200, CitationPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], source_id: str) -> Any:
-        """List the passages of a source that the register cites."""
+        """List the passages of a source that the register cites.
+
+        Each is `text[start:end]` of the source, verbatim.
+        """
         return paged(lambda a: sources.citations(db.session, source_id, a), args, CitationSchema)

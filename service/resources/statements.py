@@ -30,7 +30,11 @@ class Statements(MethodView):
     @blp.query(StatementQueryArgs)
     @blp.response(200, StatementPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List statements: reports, denials, warnings, demands, pledges."""
+        """List statements: reports, denials, warnings, demands, pledges.
+
+        Contested figures are kept side by side, each with who gave it: filter with
+        `trigger=kp-troops-to-russia&has_figure=true` to compare the troop estimates.
+        """
         return paged(lambda a: statements.list_(db.session, a), args, StatementSchema)
 
     @writes.creates(blp, StatementCreateSchema, StatementSchema)
@@ -45,7 +49,10 @@ class StatementItem(MethodView):
     @blp.not_found
     @blp.response(200, StatementSchema)
     def get(self, statement_id: str) -> Any:
-        """Get a statement."""
+        """Get a statement.
+
+        Who said it, its stance, what it is about, the cited passage and any figure.
+        """
         return rendered(document(db.session, statements.get(db.session, statement_id)))
 
     @writes.updates(blp, StatementUpdateSchema, StatementSchema)

@@ -36,7 +36,11 @@ class Triggers(MethodView):
     @blp.query(TriggerQueryArgs)
     @blp.response(200, TriggerPageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
-        """List triggers."""
+        """List triggers.
+
+        Events and developments that measures respond to, such as a troop deployment or a
+        treaty, with the countries involved and how well the claim is verified.
+        """
         return paged(lambda a: triggers.list_(db.session, a), args, TriggerSchema)
 
     @writes.creates(blp, TriggerCreateSchema, TriggerSchema)
@@ -51,7 +55,10 @@ class TriggerItem(MethodView):
     @blp.not_found
     @blp.response(200, TriggerSchema)
     def get(self, trigger_id: str) -> Any:
-        """Get a trigger."""
+        """Get a trigger.
+
+        With its countries and roles, its verification and the citations that report it.
+        """
         return rendered(document(db.session, triggers.get(db.session, trigger_id)))
 
     @writes.updates(blp, TriggerUpdateSchema, TriggerSchema)
@@ -75,7 +82,10 @@ class TriggerMeasures(MethodView):
     @blp.query(TriggerMeasuresQueryArgs)
     @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], trigger_id: str) -> Any:
-        """List the measures that respond to, or are conditional on, a trigger."""
+        """List the measures that respond to, or are conditional on, a trigger.
+
+        Each measure's `triggers` says which of the two relations it has.
+        """
         triggers.get(db.session, trigger_id)
         return paged(
             lambda a: measures.list_(db.session, {**a, "trigger": trigger_id}),

@@ -23,7 +23,11 @@ class Vocabularies(MethodView):
     @blp.etag
     @blp.response(200, VocabularyListSchema)
     def get(self) -> Any:
-        """List every vocabulary with the definition of each term."""
+        """List every vocabulary with the definition of each term.
+
+        Measure types and statuses, stances, roles, kinds and the other controlled terms:
+        the values every filter and every write accepts.
+        """
         return {
             "items": [
                 {"name": name, "terms": [{"term": t, "definition": d} for t, d in terms.items()]}

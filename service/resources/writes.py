@@ -151,15 +151,42 @@ def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) ->
             return {"items": page.items, "next_cursor": page.next_cursor}
 
     Revisions.get.__doc__ = (
-        f"List the revisions of a {label}: who changed what, and when (deleted ones too)."
+        f"List the revisions of a {label}: who changed what, and when.\n\n"
+        "Oldest first, one per committed change: `op` (create, update or delete), `changed_at`,"
+        " the `key_id` of the API key that made it (null for the seed loader) and, for each"
+        " field it touched, the value before and after. A deleted record keeps its revisions."
     )
     blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label}_revisions")(Revisions)
+
+
+CREATES = """\
+Validated as the seeds are: the countries, actors, triggers, parent and sources it names
+must exist, each quote must occur verbatim in its source (curly and straight quotes alike;
+the offsets are computed), and every rule between fields holds. Needs a key with the
+`write` scope. Send an `Idempotency-Key` to make retries safe."""
+UPDATES = """\
+Send `If-Match` with the ETag of your GET. Each field you send replaces the stored value
+whole (a list too); the record is then validated whole, as a POST is. The answer carries
+the new ETag, and the record's revisions the change."""
+DELETES = """\
+Send `If-Match` with the ETag of your GET. The record leaves every read; its revisions keep
+it, and the change feed carries a tombstone. A record that others refer to cannot be
+deleted: the 409 names them."""
+
+
+def _described(func: F, description: str) -> F:
+    """Give a view whose docstring is one line the description its kind of write shares."""
+    summary = (func.__doc__ or "").strip()
+    if "\n" not in summary:
+        func.__doc__ = f"{summary}\n\n{description}"
+    return func
 
 
 def creates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Callable[[F], F]:
     """Decorate a ``post`` view: write scope, JSON ``body``, ``201`` with the ``item``."""
 
     def decorator(func: F) -> F:
+        func = _described(func, CREATES)
         func = blp.doc(parameters=[IDEMPOTENCY])(func)
         func = documented(blp, "CONFLICT")(func)
         func = blp.response(201, item, headers=WRITE_HEADERS)(func)
@@ -174,10 +201,12 @@ def updates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Cal
     """Decorate a ``patch`` view: write scope, If-Match, the changed fields, ``200``."""
 
     def decorator(func: F) -> F:
+        func = _described(func, UPDATES)
         func = blp.doc(parameters=[IF_MATCH])(func)
         func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
         func = blp.response(200, item, headers=WRITE_HEADERS)(func)
-        func = blp.arguments(body(partial=True))(func)
+        # Any top-level field may be left out; a nested object sent must be whole.
+        func = blp.arguments(body(partial=tuple(body().fields)))(func)
         func = blp.not_found(func)
         func = json_body(blp)(func)
         return requires("write")(func)
@@ -189,6 +218,7 @@ def deletes(blp: Blueprint) -> Callable[[F], F]:
     """Decorate a ``delete`` view: write scope, If-Match, ``204``."""
 
     def decorator(func: F) -> F:
+        func = _described(func, DELETES)
         func = blp.doc(parameters=[IF_MATCH])(func)
         func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
         func = blp.response(204)(func)

@@ -27,12 +27,14 @@ from service.schemas.common import (
 class ActorSchema(ma.Schema):
     """A person or body that announces, reports, demands or denies."""
 
-    id = slug()
+    id = slug(metadata={"example": "yoon-suk-yeol"})
     kind = ma.fields.String(metadata={"example": "person"})
     name = ma.fields.String(metadata={"example": "Yoon Suk Yeol"})
-    country = ma.fields.String(attribute="country_code", allow_none=True)
+    country = ma.fields.String(
+        attribute="country_code", allow_none=True, metadata={"example": "KR"}
+    )
     role = ma.fields.String(allow_none=True, metadata={"example": "President of South Korea"})
-    aliases = ma.fields.List(ma.fields.String())
+    aliases = ma.fields.List(ma.fields.String(), metadata={"example": ["President Yoon", "Yoon"]})
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
@@ -55,7 +57,7 @@ ActorPageSchema = page_schema(ActorSchema, "ActorPage")
 
 
 class ActorQueryArgs(ListArgs):
-    kind = term(vocab.ACTOR_KINDS)
-    country = country_code()
-    q = search()
+    kind = term(vocab.ACTOR_KINDS, metadata={"description": "Only actors of this kind."})
+    country = country_code(metadata={"description": "Only actors of this country."})
+    q = search(metadata={"description": "Words to find in names, roles and aliases."})
     sort = sort_arg(["id", "name", "kind"], "id")

@@ -15,7 +15,9 @@ class ChangeSchema(ma.Schema):
     seq = ma.fields.Integer(
         metadata={"description": "Position in the feed; increases in commit order."}
     )
-    collection = ma.fields.String(validate=validate.OneOf(COLLECTIONS))
+    collection = ma.fields.String(
+        validate=validate.OneOf(COLLECTIONS), metadata={"example": "measures"}
+    )
     id = ma.fields.String(
         attribute="record_id",
         metadata={
@@ -23,7 +25,7 @@ class ChangeSchema(ma.Schema):
             "example": "kr-k2-tanks-poland",
         },
     )
-    op = ma.fields.String(validate=validate.OneOf(OPS))
+    op = ma.fields.String(validate=validate.OneOf(OPS), metadata={"example": "update"})
     changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
     data = ma.fields.Dict(
         allow_none=True,

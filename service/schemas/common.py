@@ -27,6 +27,15 @@ def slug(**kwargs: Any) -> ma.fields.String:
     )
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """JSON's ``true`` or ``false`` in a body: 0, 1 or "yes" would be a guess at the meaning."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def term(vocabulary: Mapping[str, str], **kwargs: Any) -> ma.fields.String:
     """A string that must be a term of ``vocabulary`` (documented as an enum)."""
     return ma.fields.String(validate=validate.OneOf(list(vocabulary)), **kwargs)
@@ -120,9 +129,10 @@ def date_pair(name: str, description: str) -> dict[str, ma.fields.Field]:
 class CitationInSchema(ma.Schema):
     """A quote to cite, located in the source's text by the service."""
 
-    source = slug(required=True)
+    source = slug(required=True, metadata={"example": "kr-phased-measures-article"})
     quote = text(5000, required=True, metadata={"description": "Verbatim words of the source."})
     occurrence = ma.fields.Integer(
+        strict=True,
         validate=validate.Range(min=1),
         metadata={"description": "Which occurrence, when the words occur more than once."},
     )
@@ -132,19 +142,33 @@ class CitationSchema(ma.Schema):
     """Evidence: a verbatim span of a source's text."""
 
     id = ma.fields.String(
-        dump_only=True, metadata={"example": "stars-and-stripes-phased-measures-36-95"}
+        dump_only=True,
+        metadata={
+            "description": "`{source}-{start}-{end}`.",
+            "example": "kr-considers-weapons-for-ukraine-article-3158-3272",
+        },
     )
     source = ma.fields.String(
-        attribute="source_id", metadata={"example": "kr-phased-measures-article"}
+        attribute="source_id", metadata={"example": "kr-considers-weapons-for-ukraine-article"}
     )
-    quote = ma.fields.String(metadata={"description": "Exactly `source.text[start:end]`."})
-    start = ma.fields.Integer(metadata={"description": "Offset of the first character."})
-    end = ma.fields.Integer(metadata={"description": "Offset after the last character."})
+    quote = ma.fields.String(
+        metadata={
+            "description": "Exactly `source.text[start:end]`.",
+            "example": "The two countries are working to finalize a new agreement involving"
+            " South Korean K-2 tanks by the end of the year.",
+        }
+    )
+    start = ma.fields.Integer(
+        metadata={"description": "Offset of the first character.", "example": 3158}
+    )
+    end = ma.fields.Integer(
+        metadata={"description": "Offset after the last character.", "example": 3272}
+    )
 
 
 class CountryRoleSchema(ma.Schema):
     country = ma.fields.String(attribute="country_code", metadata={"example": "KR"})
-    role = ma.fields.String()
+    role = ma.fields.String(metadata={"example": "imposer"})
 
 
 def timestamp(description: str) -> ma.fields.AwareDateTime:

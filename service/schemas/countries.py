@@ -23,7 +23,9 @@ class CountrySchema(ma.Schema):
     code = ma.fields.String(metadata={"description": "ISO 3166-1 alpha-2.", "example": "KR"})
     alpha3 = ma.fields.String(metadata={"example": "KOR"})
     name = ma.fields.String(metadata={"example": "Korea, Republic of"})
-    official_name = ma.fields.String(allow_none=True)
+    official_name = ma.fields.String(
+        allow_none=True, metadata={"example": "Democratic People's Republic of Korea"}
+    )
     aliases = ma.fields.List(ma.fields.String(), metadata={"example": ["South Korea", "Seoul"]})
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)

@@ -15,6 +15,7 @@ from service.schemas.common import (
     CitationSchema,
     CountryRoleSchema,
     ListArgs,
+    StrictBoolean,
     check_partial_dates,
     country_code,
     date_pair,
@@ -36,23 +37,25 @@ class ItemSchema(ma.Schema):
     """Equipment a measure supplies."""
 
     name = text(300, required=True, metadata={"example": "K-2 tank"})
-    category = term(vocab.ITEM_CATEGORIES, required=True)
+    category = term(vocab.ITEM_CATEGORIES, required=True, metadata={"example": "tank"})
     quantity = ma.fields.Integer(
-        allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**9)
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**9)
     )
 
 
 class MeasureTriggerSchema(ma.Schema):
-    trigger = ma.fields.String(attribute="trigger_id", metadata={"example": "kp-troops-to-russia"})
+    trigger = ma.fields.String(
+        attribute="trigger_id", metadata={"example": "ru-invasion-of-ukraine"}
+    )
     relation = ma.fields.String(metadata={"example": "responds_to"})
 
 
 class StatusChangeSchema(ma.Schema):
     """A dated, cited change of a measure's status."""
 
-    status = ma.fields.String()
-    changed_on = ma.fields.Date(allow_none=True)
-    changed_on_precision = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"example": "threatened"})
+    changed_on = ma.fields.Date(allow_none=True, metadata={"example": "2024-10-22"})
+    changed_on_precision = ma.fields.String(allow_none=True, metadata={"example": "day"})
     citation = ma.fields.Nested(CitationSchema)
 
 
@@ -75,27 +78,53 @@ class MeasureSchema(ma.Schema):
 
     id = slug()
     type = ma.fields.String(metadata={"example": "arms_transfer"})
-    status = ma.fields.String(metadata={"example": "under_consideration"})
-    title = ma.fields.String()
-    summary = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"example": "announced"})
+    title = ma.fields.String(metadata={"example": "K-2 tank deal between South Korea and Poland"})
+    summary = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "example": "South Korea and Poland are working to finalize a new agreement involving"
+            " South Korean K-2 tanks, expected to be finalized within the year."
+        },
+    )
     countries = ma.fields.List(ma.fields.Nested(CountryRoleSchema))
-    announced_by = ma.fields.String(attribute="announced_by_id", allow_none=True)
-    announced_on = ma.fields.Date(allow_none=True)
-    announced_on_precision = ma.fields.String(allow_none=True)
+    announced_by = ma.fields.String(
+        attribute="announced_by_id",
+        allow_none=True,
+        metadata={"description": "The actor's id.", "example": "senior-kr-presidential-official"},
+    )
+    announced_on = ma.fields.Date(allow_none=True, metadata={"example": "2024-10-22"})
+    announced_on_precision = ma.fields.String(allow_none=True, metadata={"example": "day"})
     effective_on = ma.fields.Date(allow_none=True)
     effective_on_precision = ma.fields.String(allow_none=True)
     expected_by = ma.fields.Date(allow_none=True)
     expected_by_precision = ma.fields.String(allow_none=True)
     conditional = ma.fields.Boolean()
-    condition = ma.fields.String(allow_none=True)
-    parent = ma.fields.String(attribute="parent_id", allow_none=True)
+    condition = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "example": "To be enacted based on the level of cooperation between North Korea"
+            " and Russia"
+        },
+    )
+    parent = ma.fields.String(
+        attribute="parent_id",
+        allow_none=True,
+        metadata={
+            "description": "The package this measure is a stage or component of.",
+            "example": "kr-pl-further-arms-deliveries",
+        },
+    )
     phase = ma.fields.Integer(allow_none=True)
     children = ma.fields.Pluck(
         "service.schemas.measures._IdSchema",
         "id",
         many=True,
         dump_only=True,
-        metadata={"description": "Ids of the stages or components of this measure."},
+        metadata={
+            "description": "Ids of the stages or components of this measure.",
+            "example": ["kr-phased-diplomatic-actions", "kr-phased-economic-sanctions"],
+        },
     )
     items = ma.fields.List(ma.fields.Nested(ItemSchema))
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
@@ -119,7 +148,7 @@ class MeasureCountryInSchema(ma.Schema):
 
 
 class MeasureTriggerInSchema(ma.Schema):
-    trigger = slug(required=True)
+    trigger = slug(required=True, metadata={"example": "kp-troops-to-russia"})
     relation = term(vocab.TRIGGER_RELATIONS, required=True)
 
 
@@ -141,11 +170,13 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     title = text(500, required=True)
     summary = text(20_000, allow_none=True, load_default=None)
     countries = ma.fields.List(ma.fields.Nested(MeasureCountryInSchema), load_default=list)
-    announced_by = slug(allow_none=True, load_default=None)
-    conditional = ma.fields.Boolean(load_default=False)
+    announced_by = slug(allow_none=True, load_default=None, metadata={"example": "yoon-suk-yeol"})
+    conditional = StrictBoolean(load_default=False)
     condition = text(5000, allow_none=True, load_default=None)
     parent = slug(allow_none=True, load_default=None)
-    phase = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    phase = ma.fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1)
+    )
     items = ma.fields.List(ma.fields.Nested(ItemSchema), load_default=list)
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerInSchema), load_default=list)
     citations = ma.fields.List(
@@ -206,14 +237,25 @@ class MeasureQueryArgs(ListArgs):
     )
     type = terms(vocab.MEASURE_TYPES, "Measure types")
     status = terms(vocab.MEASURE_STATUSES, "Statuses")
-    trigger = slug(metadata={"description": "Measures linked to this trigger."})
-    actor = slug(metadata={"description": "Measures announced by this actor."})
+    trigger = slug(
+        metadata={
+            "description": "Measures linked to this trigger.",
+            "example": "kp-troops-to-russia",
+        }
+    )
+    actor = slug(
+        metadata={"description": "Measures announced by this actor.", "example": "yoon-suk-yeol"}
+    )
     announced_from = ma.fields.Date(metadata={"description": "Announced on or after."})
     announced_to = ma.fields.Date(
         metadata={"description": "Announced on or before (before `announced_from`: no match)."}
     )
-    conditional = ma.fields.Boolean()
-    parent = slug(metadata={"description": "Stages of this package."})
+    conditional = ma.fields.Boolean(
+        metadata={"description": "Only measures taken on a condition (true) or without (false)."}
+    )
+    parent = slug(
+        metadata={"description": "Stages of this package.", "example": "kr-phased-measures"}
+    )
     q = full_text("titles, summaries, conditions, item names and cited quotes")
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
     sort = ranked_sort_arg(

@@ -26,9 +26,15 @@ class RelationSchema(ma.Schema):
         metadata={"description": "The role of `to` in the measures.", "example": "beneficiary"}
     )
     type = ma.fields.String(metadata={"example": "arms_transfer"})
-    count = ma.fields.Integer(metadata={"description": "How many measures: `measure_ids`."})
+    count = ma.fields.Integer(
+        metadata={"description": "How many measures: `measure_ids`.", "example": 3}
+    )
     measure_ids = ma.fields.List(
-        ma.fields.String(), metadata={"description": "The measures, sorted by id."}
+        ma.fields.String(),
+        metadata={
+            "description": "The measures, sorted by id.",
+            "example": ["kr-k2-tanks-poland", "kr-pl-arms-deals", "kr-pl-further-arms-deliveries"],
+        },
     )
 
 

@@ -23,18 +23,38 @@ from service.schemas.common import (
 class SourceSchema(ma.Schema):
     """One article: metadata only where the article states it, and its full text."""
 
-    id = slug()
-    title = ma.fields.String(allow_none=True)
-    publisher = ma.fields.String(allow_none=True)
+    id = slug(metadata={"example": "kr-phased-measures-article"})
+    title = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "example": "South Korea Vows to Respond as North Korea Allegedly Sends Troops to Aid"
+            " Russia in Ukraine Conflict"
+        },
+    )
+    publisher = ma.fields.String(allow_none=True, metadata={"example": "Stars and Stripes"})
     byline = ma.fields.String(allow_none=True)
     published_on = ma.fields.Date(allow_none=True)
     revised_on = ma.fields.Date(
-        allow_none=True, metadata={"description": "The article's own 'Updated on' date."}
+        allow_none=True,
+        metadata={"description": "The article's own 'Updated on' date.", "example": "2024-10-22"},
     )
     url = ma.fields.String(allow_none=True)
     language = ma.fields.String(metadata={"example": "en"})
-    text = ma.fields.String()
-    content_sha256 = ma.fields.String()
+    text = ma.fields.String(
+        metadata={
+            "description": "The article's full text, which citations' offsets point into.",
+            "example": "CAMP HUMPHREYS, South Korea — South Korea will take “phased measures”"
+            " in response to reports suggesting the North is deploying troops to aid Russia in"
+            " its invasion of Ukraine, according to a news release Tuesday from the office of"
+            " President Yoon Suk Yeol.",
+        }
+    )
+    content_sha256 = ma.fields.String(
+        metadata={
+            "description": "SHA-256 of the text, hex.",
+            "example": "adab88e0608719ead1e007eba5d971c7b08b918f954b60a8399ac8e8cee39234",
+        }
+    )
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
 

@@ -33,15 +33,17 @@ class AboutSchema(ma.Schema):
     type = ma.fields.String(
         required=True, validate=validate.OneOf(ABOUT_TYPES), metadata={"example": "trigger"}
     )
-    id = slug(required=True)
+    id = slug(required=True, metadata={"example": "kp-troops-to-russia"})
 
 
 class FigureSchema(ma.Schema):
     """A number the statement gives, e.g. a troop count."""
 
-    value = ma.fields.Integer(required=True, metadata={"example": 10000})
+    value = ma.fields.Integer(strict=True, required=True, metadata={"example": 10000})
     unit = text(60, required=True, metadata={"example": "troops"})
-    qualifier = term(vocab.FIGURE_QUALIFIERS, allow_none=True, load_default=None)
+    qualifier = term(
+        vocab.FIGURE_QUALIFIERS, allow_none=True, load_default=None, metadata={"example": "up_to"}
+    )
     place = text(200, allow_none=True, load_default=None)
     as_of = ma.fields.Date(allow_none=True, load_default=None)
     as_of_precision = term(vocab.DATE_PRECISIONS, allow_none=True, load_default=None)
@@ -54,13 +56,19 @@ class FigureSchema(ma.Schema):
 class StatementSchema(ma.Schema):
     """What an actor said, and when."""
 
-    id = slug()
-    actor = ma.fields.String(attribute="actor_id")
-    stance = ma.fields.String(metadata={"example": "deny"})
+    id = slug(metadata={"example": "nis-kp-troops-up-to-10000"})
+    actor = ma.fields.String(
+        attribute="actor_id",
+        metadata={"description": "The actor's id.", "example": "national-intelligence-service"},
+    )
+    stance = ma.fields.String(metadata={"example": "report"})
     about = ma.fields.Nested(AboutSchema, allow_none=True)
-    said_on = ma.fields.Date(allow_none=True)
-    said_on_precision = ma.fields.String(allow_none=True)
-    quote = ma.fields.String(allow_none=True, metadata={"description": "The actor's own words."})
+    said_on = ma.fields.Date(allow_none=True, metadata={"example": "2024-10-21"})
+    said_on_precision = ma.fields.String(allow_none=True, metadata={"example": "day"})
+    quote = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "The actor's own words.", "example": "groundless rumors"},
+    )
     citation = ma.fields.Nested(CitationSchema)
     figure = ma.fields.Nested(FigureSchema, allow_none=True)
     created_at = timestamp(CREATED)
@@ -71,7 +79,7 @@ class StatementCreateSchema(
     ma.Schema.from_dict(date_pair("said_on", "When it was said."))  # type: ignore[misc]
 ):
     id = slug(required=True)
-    actor = slug(required=True)
+    actor = slug(required=True, metadata={"example": "national-intelligence-service"})
     stance = term(vocab.STANCES, required=True)
     about = ma.fields.Nested(AboutSchema, allow_none=True, load_default=None)
     quote = text(5000, allow_none=True, load_default=None)
@@ -90,10 +98,22 @@ StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 
 
 class StatementQueryArgs(ListArgs):
-    actor = slug()
-    stance = term(vocab.STANCES)
-    trigger = slug(metadata={"description": "Statements about this trigger."})
-    measure = slug(metadata={"description": "Statements about this measure."})
+    actor = slug(
+        metadata={
+            "description": "Statements by this actor.",
+            "example": "national-intelligence-service",
+        }
+    )
+    stance = term(vocab.STANCES, metadata={"description": "Only statements of this stance."})
+    trigger = slug(
+        metadata={
+            "description": "Statements about this trigger.",
+            "example": "kp-troops-to-russia",
+        }
+    )
+    measure = slug(
+        metadata={"description": "Statements about this measure.", "example": "kr-phased-measures"}
+    )
     has_figure = ma.fields.Boolean(metadata={"description": "Only statements with a figure."})
     q = full_text("the actor's words, the cited passage and the actor's name")
     sort = ranked_sort_arg(["id", "said_on"], "id")

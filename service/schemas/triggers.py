@@ -30,13 +30,22 @@ from service.schemas.common import (
 class TriggerSchema(ma.Schema):
     """An event or development that measures respond to."""
 
-    id = slug()
+    id = slug(metadata={"example": "kp-troops-to-russia"})
     kind = ma.fields.String(metadata={"example": "troop_deployment"})
-    title = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
+    title = ma.fields.String(
+        metadata={"example": "North Korea sends troops to Russia to support its war in Ukraine"}
+    )
+    description = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "example": "U.S. and South Korean officials and intelligence, South Korea's National"
+            " Intelligence Service and a Ukrainian envoy report that North Korea is deploying"
+            " troops, including special forces units, to Russia to support its war in Ukraine."
+        },
+    )
     countries = ma.fields.List(ma.fields.Nested(CountryRoleSchema))
-    occurred_on = ma.fields.Date(allow_none=True)
-    occurred_on_precision = ma.fields.String(allow_none=True)
+    occurred_on = ma.fields.Date(allow_none=True, metadata={"example": "2022-02-01"})
+    occurred_on_precision = ma.fields.String(allow_none=True, metadata={"example": "month"})
     verification = ma.fields.String(metadata={"example": "contested"})
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     created_at = timestamp(CREATED)
@@ -73,8 +82,10 @@ TriggerPageSchema = page_schema(TriggerSchema, "TriggerPage")
 
 
 class TriggerQueryArgs(ListArgs):
-    kind = term(vocab.TRIGGER_KINDS)
-    verification = term(vocab.VERIFICATIONS)
-    country = country_code()
+    kind = term(vocab.TRIGGER_KINDS, metadata={"description": "Only triggers of this kind."})
+    verification = term(
+        vocab.VERIFICATIONS, metadata={"description": "Only triggers verified this far."}
+    )
+    country = country_code(metadata={"description": "Only triggers involving this country."})
     q = full_text("titles, descriptions and cited quotes")
     sort = ranked_sort_arg(["id", "occurred_on", "title"], "id")

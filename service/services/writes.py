@@ -165,17 +165,24 @@ def create(session: Session, collection: str, data: dict[str, Any], author: Auth
 
 def _current(
     session: Session, writable: Writable, key: str, precondition: Precondition | None
-) -> tuple[Base, dict[str, Any]]:
-    """The record ``key``, locked, and its document, once ``If-Match`` holds."""
+) -> tuple[Base, dict[str, Any], str]:
+    """The record ``key``, locked, its document and its ETag."""
     if precondition is None:
         raise PreconditionRequired()
     _lock(session, writable.model, key)
     record = get_or_404(session, writable.model, key, writable.label)
     current = document(session, record)
-    tag = etag(encode(current))
-    if not precondition.holds(tag):
+    return record, current, etag(encode(current))
+
+
+def _still(precondition: Precondition | None, tag: str) -> None:
+    """412 unless ``If-Match`` names the version read under the lock.
+
+    Checked after the request's own errors (RFC 9110 13.2.1: a request that would fail
+    anyway is answered with that failure, not 412); nothing is committed before it.
+    """
+    if precondition is None or not precondition.holds(tag):
         raise PreconditionFailed(tag)
-    return record, current
 
 
 def update_(
@@ -188,9 +195,10 @@ def update_(
 ) -> Reply:
     """Change the fields in ``patch`` (raw JSON, already shape-checked), keep the rest."""
     writable = WRITABLE[collection]
-    _, current = _current(session, writable, key, precondition)
+    _, current, tag = _current(session, writable, key, precondition)
     whole = {**as_input(session, writable.schema(), current), **patch, "id": key}
     record, _ = writable.put(session, _load(writable.schema, whole))
+    _still(precondition, tag)
     reply = _reply(session, writable, record, 200)
     return _commit(session, author, reply, f"The {writable.label} could not be stored.")
 
@@ -200,12 +208,13 @@ def delete(
 ) -> Reply:
     """Remove a record from reads; its revisions keep every version, and the feed a tombstone."""
     writable = WRITABLE[collection]
-    record, _ = _current(session, writable, key, precondition)
+    record, _, tag = _current(session, writable, key, precondition)
     if holders := referred_by(session, record):
         raise Conflict(
             f"The {writable.label} '{key}' cannot be deleted while {', '.join(holders)} refer"
             " to it: change or delete those first."
         )
+    _still(precondition, tag)
     if isinstance(record, Source):
         # Citations of the source that no record uses any more go with it.
         session.execute(delete_rows(Citation).where(Citation.source_id == key))

@@ -1,0 +1,154 @@
+"""The docs page in a real browser: headless Chromium opens /docs on the running service.
+
+This tests the page, not the data: it starts one server on a migrated, seeded SQLite
+file and needs no PostgreSQL half (the API itself is tested on both backends elsewhere).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from service.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = PROJECT_ROOT / "artifacts"
+# Root in a closed network: no sandbox, and none of Chromium's own calls home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        reason = "Chromium is missing: `apt-get install chromium` (.ci/run installs it)"
+        if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def _run(url: str, *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of `python -m service serve` on a migrated and seeded SQLite file."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('docs-page') / 'register.db'}"
+    _run(url, "migrate")
+    _run(url, "seed")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/openapi.json", timeout=2):
+                    break
+            except OSError:
+                assert server.poll() is None, server.communicate()[0]
+                assert time.monotonic() < deadline, "the server did not answer within 60 s"
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=30)
+
+
+def test_docs_page_lists_every_operation_and_calls_only_this_service(served: str) -> None:
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with urllib.request.urlopen(f"{served}/openapi.json", timeout=10) as response:
+        document = json.load(response)
+    expected = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in HTTP_METHODS
+    }
+
+    requested: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        # launch() gives the browser a fresh, throw-away profile (--user-data-dir) of its own.
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{served}/docs", timeout=TIMEOUT_MS)
+            page.wait_for_selector(".opblock", timeout=TIMEOUT_MS)
+            page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+            listed = page.eval_on_selector_all(
+                ".opblock",
+                """blocks => blocks.map(block => [
+                    block.querySelector('.opblock-summary-method').textContent.trim(),
+                    block.querySelector('.opblock-summary-path').getAttribute('data-path'),
+                ])""",
+            )
+            title = page.text_content(".info .title", timeout=TIMEOUT_MS) or ""
+            ARTIFACTS.mkdir(exist_ok=True)
+            screenshot = ARTIFACTS / "docs-page.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            print(f"docs page screenshot: {screenshot}")
+        finally:
+            browser.close()
+
+    assert {(method, path) for method, path in listed} == expected
+    assert len(listed) == len(expected), sorted(listed)
+    assert document["info"]["title"] in title
+    assert not errors, errors
+    own = urlsplit(served).netloc
+    elsewhere = [url for url in requested if urlsplit(url).scheme not in ("data", "blob")]
+    elsewhere = [url for url in elsewhere if urlsplit(url).netloc != own]
+    assert not elsewhere, f"the page called other hosts: {elsewhere}"
+    assert f"{served}/openapi.json" in requested
+    assert not failed, f"requests that failed: {failed}"
