@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
+from service import ops
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -84,6 +85,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         changes,
     ):
         api.register_blueprint(module.blp)
+    ops.init_app(app, config, db.engine)
 
     @app.get("/docs/assets/<path:filename>")
     def docs_assets(filename: str) -> Response:
