@@ -29,6 +29,13 @@ VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
 ROUTE_KEY = "register.route"
 UNMATCHED = "<unmatched>"
 ACCESS_LOGGER = "service.access"
+# One format for the service's lines and gunicorn's: time (ISO 8601, UTC), level, logger, pid.
+JSON_LOG_FORMAT: dict[str, Any] = {
+    "fmt": "{levelname}{name}{process}{message}",
+    "style": "{",
+    "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+    "timestamp": "time",
+}
 
 
 def request_id_from(header: str | None) -> str:
@@ -58,11 +65,7 @@ class _RequestIdFilter(logging.Filter):
 
 
 def json_formatter() -> logging.Formatter:
-    return JsonFormatter(
-        "{asctime}{levelname}{name}{message}",
-        style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-    )
+    return JsonFormatter(**JSON_LOG_FORMAT)
 
 
 def configure_logging(level: str) -> None:

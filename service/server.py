@@ -16,9 +16,9 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from service.config import Config
+from service.observability import JSON_LOG_FORMAT
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-JSON_FORMAT = "{asctime}{levelname}{name}{message}"
 
 
 def metrics_directory(config: Config) -> tuple[Path, bool]:
@@ -37,14 +37,7 @@ def gunicorn_logging(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {
-            "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": JSON_FORMAT,
-                "style": "{",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-            }
-        },
+        "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", **JSON_LOG_FORMAT}},
         "handlers": {
             "error_console": {
                 "class": "logging.StreamHandler",
