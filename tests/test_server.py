@@ -34,7 +34,7 @@ class Running:
         self.port = _free_port()
         self.stdout_path, self.stderr_path = logs / "stdout", logs / "stderr"
         self.process = subprocess.Popen(
-            [sys.executable, *args],
+            [sys.executable, *args] if args[0] == "-m" else args,
             cwd=PROJECT_ROOT,
             env={**os.environ, **env, "PORT": str(self.port)},
             stdout=self.stdout_path.open("w"),
