@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_KEY = "register.request_id"
 # A client's id is kept only when it cannot forge log lines or headers.
-VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@+=/-]{1,128}$")
+VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
 ROUTE_KEY = "register.route"
 UNMATCHED = "<unmatched>"
 ACCESS_LOGGER = "service.access"
@@ -40,7 +40,7 @@ JSON_LOG_FORMAT: dict[str, Any] = {
 
 def request_id_from(header: str | None) -> str:
     """The client's ``X-Request-ID`` when it is safe to repeat, else a new UUID."""
-    if header and VALID_REQUEST_ID.match(header):
+    if header and VALID_REQUEST_ID.fullmatch(header):
         return header
     return str(uuid.uuid4())
 

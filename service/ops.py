@@ -51,7 +51,9 @@ def readyz() -> Response:
         with engine.connect() as connection:
             current = frozenset(MigrationContext.configure(connection).get_current_heads())
     except SQLAlchemyError as error:
-        log.warning("readiness: database unreachable: %s", type(error).__name__, exc_info=True)
+        # No stack: a load balancer asks every few seconds while the database is down.
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        log.warning("not ready: database unreachable: %s: %s", type(error).__name__, reason)
         return not_ready("The database is unreachable.")
     expected = migration_heads()
     if not current:
