@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
-from service import apidoc, auth, ratelimit
+from service import apidoc, auth, ops, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -57,7 +57,6 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app.config.update(
         DATABASE_URL=config.database_url,
         SEEDS_DIR=str(config.seeds_dir),
-        MAX_CONTENT_LENGTH=config.max_body_bytes,
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
@@ -110,6 +109,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         keys,
     ):
         api.register_blueprint(module.blp)
+    ops.init_app(app, config, db.engine)
+    ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these
 
     @app.get("/docs/assets/<path:filename>")
     def docs_assets(filename: str) -> Response:

@@ -7,11 +7,12 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Response, current_app, json, request
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, NotFound
 
 from service.errors import PROBLEM_JSON, flatten, problem
+from service.observability import current_request_id
 
 UNKNOWN_FIELD = "Unknown field."
 
@@ -38,6 +39,9 @@ class ProblemSchema(ma.Schema):
         metadata={"example": "Invalid value for query parameter 'status': Must be one of: …"}
     )
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+    request_id = ma.fields.String(
+        metadata={"description": "On server errors: the request's X-Request-ID, to report it."}
+    )
 
 
 _LOCATIONS = {"json": "body", "query": "query", "view_args": "path", "headers": "header"}
@@ -64,6 +68,26 @@ def validation_problem(messages: dict[str, Any]) -> Response:
     return problem(422, "Unprocessable Content", detail[:1].upper() + detail[1:] + ".", errors)
 
 
+def server_error(code: int, error: HTTPException, headers: dict[str, str]) -> Response:
+    """Log it with its stack; tell the client only which request it was."""
+    # Flask has already logged an unhandled exception (and its stack) as it turned it into a 500.
+    if getattr(error, "original_exception", None) is None:
+        current_app.logger.error(
+            "%s %s answered %s: %s", request.method, request.path, code, error, exc_info=True
+        )
+    request_id = current_request_id()
+    title = http.HTTPStatus(code).phrase if code in http.HTTPStatus._value2member_map_ else ""
+    body = {
+        "type": "about:blank",
+        "title": title or error.name,
+        "status": code,
+        "detail": f"The server could not complete the request; quote request id {request_id} "
+        "when reporting it.",
+        "request_id": request_id,
+    }
+    return Response(json.dumps(body), status=code, mimetype=PROBLEM_JSON, headers=headers)
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
@@ -84,9 +108,8 @@ class Api(flask_smorest.Api):
             headers.pop("Content-Type", None)
             headers.pop("Content-Length", None)
         if code >= 500:
-            current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
-            detail = "The server could not complete the request."
-        elif isinstance(error, NotFound) and not data.get("message"):
+            return server_error(code, error, headers)
+        if isinstance(error, NotFound) and not data.get("message"):
             detail = f"No resource at {request.path}."
         else:
             detail = data.get("message") or error.description or ""

@@ -6,16 +6,18 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from pydantic import ValidationError
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from service.config import PROJECT_ROOT, Config
+from service.config import PROJECT_ROOT, Config, ConfigError, describe
 from service.models.api_key import SCOPES
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
@@ -42,6 +44,17 @@ def render_openapi() -> str:
     return json.dumps(openapi_document(app), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def settings(**overrides: Any) -> Config:
+    """The environment's settings (and the command line's); a bad one stops the command."""
+    try:
+        config = Config.from_env()
+        return replace(config, **overrides) if overrides else config
+    except (ConfigError, ValidationError) as error:
+        message = str(error) if isinstance(error, ConfigError) else describe(error, "--")
+        click.echo(f"configuration error: {message}", err=True)
+        sys.exit(2)
+
+
 @click.group()
 def main() -> None:
     """The register's commands. The database is DATABASE_URL (default: SQLite in instance/)."""
@@ -50,27 +63,49 @@ def main() -> None:
 @main.command("migrate")
 def migrate_command() -> None:
     """Upgrade the database schema to the newest migration."""
-    migrate(Config.from_env().database_url)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        migrate(settings().database_url)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        click.echo(f"migrate failed: {type(error).__name__}: {reason}", err=True)
+        sys.exit(1)
     click.echo("database at head")
 
 
 @main.command("seed")
 @click.option("--dir", "seeds_dir", type=click.Path(path_type=Path), help="Seeds folder.")
-def seed_command(seeds_dir: Path | None) -> None:
+@click.option(
+    "--on-start",
+    is_flag=True,
+    help="For entrypoints: load only if SEED_ON_START is true and the register is empty.",
+)
+def seed_command(seeds_dir: Path | None, on_start: bool) -> None:
     """Load seeds/ (idempotent, all or nothing)."""
+    from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from service.extensions import make_engine
+    from service.models import Source
     from service.seeding import SeedError, load
 
-    config = Config.from_env()
+    config = settings()
+    if on_start and not config.seed_on_start:
+        click.echo("seed skipped: SEED_ON_START is off")
+        return
     engine = make_engine(config.database_url)
     with Session(engine) as session:
+        # Seeds upsert by id: loaded again they would undo edits made since through the API.
+        if on_start and session.scalar(select(Source.id).limit(1)) is not None:
+            click.echo("seed skipped: the register already holds data")
+            return
         try:
             report = load(session, seeds_dir or config.seeds_dir)
         except SeedError as error:
             click.echo(f"seed failed, nothing was written: {error}", err=True)
             sys.exit(1)
+    engine.dispose()
     click.echo(str(report))
 
 
@@ -94,33 +129,19 @@ def openapi_command(check: bool) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256))
-def serve_command(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the API with gunicorn (a production WSGI server)."""
-    from gunicorn.app.base import BaseApplication
+@click.option("--host", help="Address to listen on  [env HOST; default 127.0.0.1]")
+@click.option("--port", type=int, help="Port  [env PORT; default 8000]")
+@click.option("--workers", type=int, help="Worker processes  [env WORKERS; default 2]")
+@click.option("--threads", type=int, help="Threads per worker  [env THREADS; default 4]")
+def serve_command(
+    host: str | None, port: int | None, workers: int | None, threads: int | None
+) -> None:
+    """Serve the API with gunicorn; SIGTERM finishes the requests in flight, then exits."""
+    from service.server import Server
 
-    from service import create_app
-
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            options: dict[str, Any] = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "graceful_timeout": 30,
-                "accesslog": "-",
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return create_app()
-
-    Server().run()
+    overrides = {"host": host, "port": port, "workers": workers, "threads": threads}
+    config = settings(**{k: v for k, v in overrides.items() if v is not None})
+    Server(config).run()
 
 
 @main.command("bench")

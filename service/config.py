@@ -1,40 +1,121 @@
-"""The one place environment variables are read."""
+"""The one place environment variables are read, validated when the service starts."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import fields
 from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from limits import parse_many
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic.dataclasses import dataclass
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'register.db'}"
+ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
+
+
+class ConfigError(ValueError):
+    """A setting from the environment is invalid; the message names it and says why."""
+
+
+def _database_url(value: str) -> str:
+    try:
+        make_url(value).get_dialect()
+    except NoSuchModuleError:  # a subclass of ArgumentError
+        raise ValueError(f"no database driver for '{make_url(value).drivername}'") from None
+    except ArgumentError:
+        raise ValueError(
+            "not an SQLAlchemy URL such as postgresql+psycopg://user@host/db"
+        ) from None
+    return value
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    """``CORS_ORIGINS`` is comma-separated: ``https://a.example,https://b.example`` or ``*``."""
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    origins = tuple(str(origin).rstrip("/") for origin in value)
+    for origin in origins:
+        if origin != "*" and not ORIGIN.match(origin):
+            raise ValueError(f"'{origin}' is not an origin such as https://example.org (or *)")
+    return origins
+
+
+def _limit(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError("not a rate limit such as '120 per minute' or '10/second'") from None
+    return value
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
 class Config:
-    database_url: str = DEFAULT_DATABASE_URL
+    """Every setting of the service; the environment variable is the field's name in capitals."""
+
+    database_url: Annotated[str, AfterValidator(_database_url)] = DEFAULT_DATABASE_URL
     seeds_dir: Path = PROJECT_ROOT / "seeds"
+    # Fixed by the query schemas (and so by the OpenAPI document), not by the environment.
     default_page_size: int = 50
     max_page_size: int = 200
-    # The largest request body accepted (413 beyond): an article's text fits many times.
-    max_body_bytes: int = 1_048_576
-    # Rate limits (flask-limiter strings): per API key, else per client address.
+    # The server (python -m service serve).
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    workers: Annotated[int, Field(ge=1, le=64)] = 2
+    threads: Annotated[int, Field(ge=1, le=256)] = 4
+    worker_timeout: Annotated[int, Field(ge=1, le=3600)] = 30
+    graceful_timeout: Annotated[int, Field(ge=1, le=3600)] = 30
+    prometheus_multiproc_dir: Path | None = None
+    # The application.
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper)
+    ] = "INFO"
+    cors_origins: Annotated[tuple[str, ...], BeforeValidator(_origins)] = ()
+    max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    seed_on_start: bool = False
+    # Rate limits (flask-limiter strings such as "120 per minute"): per API key, else per
+    # client address; shared by every worker and instance through Redis when REDIS_URL is set.
     rate_limit_enabled: bool = True
-    rate_limit_anonymous: str = "120 per minute"
-    rate_limit_key: str = "1200 per minute"
-    redis_url: str | None = None  # limits shared by every worker; in-process memory if unset
-    trusted_proxies: int = 0  # proxies whose X-Forwarded-For is believed
+    rate_limit_anonymous: Annotated[str, AfterValidator(_limit)] = "120 per minute"
+    rate_limit_key: Annotated[str, AfterValidator(_limit)] = "1200 per minute"
+    redis_url: str | None = None
+    trusted_proxies: Annotated[int, Field(ge=0, le=16)] = 0  # whose X-Forwarded-For to believe
 
     @classmethod
     def from_env(cls) -> Config:
-        return cls(
-            database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            seeds_dir=Path(os.environ.get("SEEDS_DIR") or PROJECT_ROOT / "seeds"),
-            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES") or 1_048_576),
-            rate_limit_enabled=os.environ.get("RATE_LIMIT_ENABLED", "true").strip().lower()
-            not in {"0", "false", "no", "off"},
-            rate_limit_anonymous=os.environ.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
-            rate_limit_key=os.environ.get("RATE_LIMIT_KEY") or cls.rate_limit_key,
-            redis_url=os.environ.get("REDIS_URL") or None,
-            trusted_proxies=int(os.environ.get("TRUSTED_PROXIES") or 0),
-        )
+        """The settings from the environment; an empty variable counts as unset."""
+        values: dict[str, Any] = {
+            field.name: os.environ[field.name.upper()]
+            for field in fields(cls)
+            if field.name not in _NOT_FROM_ENV and os.environ.get(field.name.upper(), "").strip()
+        }
+        try:
+            return cls(**values)
+        except ValidationError as error:
+            raise ConfigError(describe(error)) from None
+
+
+_NOT_FROM_ENV = {"default_page_size", "max_page_size"}
+# Echoing a URL could print its password.
+_SECRET = {"database_url", "redis_url"}
+
+
+def describe(error: ValidationError, option_prefix: str | None = None) -> str:
+    """One line naming each bad setting (as a variable, or as ``--option``) and why."""
+    problems = []
+    for item in error.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        name = field.upper() if option_prefix is None else option_prefix + field
+        reason = str(item["msg"]).removeprefix("Value error, ")
+        shown = "" if field in _SECRET else f" (got {item['input']!r})"
+        problems.append(f"{name}: {reason}{shown}")
+    return "; ".join(problems)

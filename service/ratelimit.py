@@ -12,10 +12,9 @@ import time
 from typing import Any
 
 from apispec import BasePlugin
-from flask import Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
 from flask_smorest.utils import prepare_response
-from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api import ProblemSchema
@@ -53,6 +52,13 @@ def _too_many_requests(error: RateLimitExceeded) -> Response:
     )
 
 
+def exempt(app: Flask, blueprint: Blueprint) -> None:
+    """Leave ``blueprint``'s routes (health checks, metrics) out of every limit."""
+    limiter: Limiter | None = app.extensions.get(EXTENSION)
+    if limiter is not None:
+        limiter.exempt(blueprint)
+
+
 def init_app(app: Flask, config: Config) -> None:
     """Count requests against ``config``'s limits; trust ``trusted_proxies`` proxies."""
     if config.trusted_proxies:
@@ -61,11 +67,6 @@ def init_app(app: Flask, config: Config) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)  # type: ignore[method-assign]
     if not config.rate_limit_enabled:
         return
-    for value in (config.rate_limit_anonymous, config.rate_limit_key):
-        try:
-            parse_many(value)
-        except ValueError as error:
-            raise ValueError(f"invalid rate limit {value!r}: {error}") from error
     options: dict[str, Any] = {}
     if config.redis_url:
         # A lost Redis must not take the API down with it: count in memory meanwhile.

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, Engine
 
 from service import create_app, openapi_document
-from service.config import Config
+from service.config import Config, ConfigError
 from service.extensions import db
 
 AuthHeaders = Callable[..., dict[str, str]]
@@ -115,11 +115,10 @@ def test_limits_can_be_turned_off(make_client: MakeClient) -> None:
     assert "429" not in document["paths"]["/v1/vocabularies"]["get"]["responses"]
 
 
-def test_an_invalid_limit_fails_at_start_up(seeded_url: str, seeded_engine: Engine) -> None:
-    with pytest.raises(ValueError, match="invalid rate limit 'lots'"):
-        create_app(
-            Config(database_url=seeded_url, rate_limit_anonymous="lots"), engine=seeded_engine
-        )
+def test_an_invalid_limit_stops_the_service_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RATE_LIMIT_ANONYMOUS", "lots")
+    with pytest.raises(ConfigError, match="RATE_LIMIT_ANONYMOUS: not a rate limit"):
+        Config.from_env()
 
 
 def test_limits_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,3 +167,11 @@ def test_two_instances_sharing_redis_share_the_count(
 def test_an_unreachable_redis_falls_back_to_counting_in_memory(make_client: MakeClient) -> None:
     client = make_client(redis_url="redis://127.0.0.1:1/0", **TINY)  # nothing listens on 1
     assert _statuses(client, 3) == [200, 200, 429]
+
+
+def test_health_checks_and_metrics_are_never_limited(make_client: MakeClient) -> None:
+    client = make_client(**TINY)
+    for path in ("/healthz", "/readyz", "/metrics"):
+        statuses = [client.get(path).status_code for _ in range(4)]
+        assert statuses == [200] * 4, (path, statuses)
+    assert _statuses(client, 3) == [200, 200, 429]  # the API itself still is

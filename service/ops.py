@@ -1,0 +1,98 @@
+"""Operations endpoints (/healthz, /readyz, /metrics) and the production wiring of the app.
+
+These routes are for load balancers, orchestrators and Prometheus, not API clients: they
+stay out of the OpenAPI document, rate limits and authentication.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask_cors import CORS
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from service import metrics, observability
+from service.config import PROJECT_ROOT, Config
+from service.errors import problem
+
+ENGINE_KEY = "register_engine"
+METRICS_DIR_KEY = "register_metrics_dir"
+# What browsers may read from and send to the API across origins.
+CORS_EXPOSE = ["ETag", "Link", "X-Request-ID", "Retry-After", "Content-Disposition"]
+CORS_ALLOW = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"]
+
+blp = Blueprint("ops", __name__)
+log = logging.getLogger(__name__)
+
+
+@cache
+def migration_heads() -> frozenset[str]:
+    """The revisions the code expects the database to be at."""
+    return frozenset(ScriptDirectory(str(PROJECT_ROOT / "migrations")).get_heads())
+
+
+@blp.get("/healthz")
+def healthz() -> Response:
+    """The process is up and answering (it checks nothing else)."""
+    return jsonify(status="ok")
+
+
+@blp.get("/readyz")
+def readyz() -> Response:
+    """Ready for traffic: the database answers and its schema is at the code's migration head."""
+    engine: Engine = current_app.extensions[ENGINE_KEY]
+    try:
+        with engine.connect() as connection:
+            current = frozenset(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError as error:
+        # No stack: a load balancer asks every few seconds while the database is down.
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        log.warning("not ready: database unreachable: %s: %s", type(error).__name__, reason)
+        return not_ready("The database is unreachable.")
+    expected = migration_heads()
+    if not current:
+        return not_ready("The database has no schema: run `python -m service migrate`.")
+    if current != expected:
+        return not_ready(
+            f"The database is at revision {', '.join(sorted(current))}, the code expects "
+            f"{', '.join(sorted(expected))}: run `python -m service migrate`."
+        )
+    return jsonify(status="ready", revision=", ".join(sorted(current)))
+
+
+def not_ready(reason: str) -> Response:
+    response = problem(503, "Service Unavailable", reason)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.get("/metrics")
+def metrics_view() -> Response:
+    """Request counts and latencies by route, method and status; database pool use."""
+    directory: Path | None = current_app.extensions[METRICS_DIR_KEY]
+    return Response(metrics.exposition(directory), content_type=metrics.CONTENT_TYPE)
+
+
+def init_app(app: Flask, config: Config, engine: Engine | None) -> None:
+    """Request ids, JSON logs, metrics, CORS, the body limit and the operations routes."""
+    assert engine is not None, "the database is initialised first"
+    app.extensions[ENGINE_KEY] = engine
+    app.extensions[METRICS_DIR_KEY] = config.prometheus_multiproc_dir
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    observability.init_app(app, config.log_level)
+    metrics.instrument_pool(engine)
+    if config.cors_origins:
+        CORS(
+            app,
+            origins="*" if "*" in config.cors_origins else list(config.cors_origins),
+            expose_headers=CORS_EXPOSE,
+            allow_headers=CORS_ALLOW,
+            max_age=600,
+        )
+    app.register_blueprint(blp)

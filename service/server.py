@@ -1,0 +1,107 @@
+"""The production server: gunicorn's threaded workers, configured from :class:`Config`.
+
+On SIGTERM gunicorn stops accepting connections, lets every worker finish the requests it
+has in flight (for up to ``graceful_timeout`` seconds) and exits 0.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from service.config import Config
+from service.observability import JSON_LOG_FORMAT
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_directory(config: Config) -> tuple[Path, bool]:
+    """Where workers share their metrics, emptied of a previous run's; True if made here."""
+    if config.prometheus_multiproc_dir is None:
+        return Path(tempfile.mkdtemp(prefix="register-metrics-")), True
+    directory = config.prometheus_multiproc_dir
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    return directory, False
+
+
+def gunicorn_logging(level: str) -> dict[str, Any]:
+    """gunicorn's own messages as JSON lines too; its access log stays off (the app logs)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "pythonjsonlogger.json.JsonFormatter", **JSON_LOG_FORMAT}},
+        "handlers": {
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {"level": level, "handlers": ["error_console"], "propagate": False}
+        },
+        # The service's loggers have their own handler (stdout); the root would repeat them.
+        "root": {"level": "WARNING", "handlers": []},
+    }
+
+
+class Server(BaseApplication):
+    """gunicorn running :func:`service.create_app` with the settings of ``config``."""
+
+    def __init__(self, config: Config) -> None:
+        directory, made = metrics_directory(config)
+        self.temporary = directory if made else None
+        self.master_pid = os.getpid()
+        # prometheus_client reads this when first imported: in the workers, after the fork.
+        os.environ[MULTIPROC_ENV] = str(directory)
+        self.config = replace(config, prometheus_multiproc_dir=directory)
+        super().__init__()
+
+    def load_config(self) -> None:
+        config = self.config
+        directory = config.prometheus_multiproc_dir
+
+        def child_exit(_server: Any, worker: Any) -> None:
+            from service.metrics import mark_process_dead
+
+            assert directory is not None
+            mark_process_dead(worker.pid, directory)
+
+        options: dict[str, Any] = {
+            "bind": f"{config.host}:{config.port}",
+            "workers": config.workers,
+            "threads": config.threads,
+            "worker_class": "gthread",
+            "timeout": config.worker_timeout,
+            "graceful_timeout": config.graceful_timeout,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": config.log_level.lower(),
+            "logconfig_dict": gunicorn_logging(config.log_level),
+            "child_exit": child_exit,
+            # One fixed path per user: two servers on a machine would fight over it.
+            "control_socket_disable": True,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            # Workers leave through here too (SystemExit after the fork): only the master cleans.
+            if self.temporary is not None and os.getpid() == self.master_pid:
+                shutil.rmtree(self.temporary, ignore_errors=True)
+
+    def load(self) -> Any:
+        from service import create_app
+
+        return create_app(self.config)
