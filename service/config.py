@@ -16,10 +16,13 @@ class Config:
     seeds_dir: Path = PROJECT_ROOT / "seeds"
     default_page_size: int = 50
     max_page_size: int = 200
+    # Bytes of rendered JSON reads kept per process (0: no response cache).
+    response_cache_bytes: int = 64 * 2**20
 
     @classmethod
     def from_env(cls) -> Config:
         return cls(
             database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             seeds_dir=Path(os.environ.get("SEEDS_DIR") or PROJECT_ROOT / "seeds"),
+            response_cache_bytes=int(os.environ.get("RESPONSE_CACHE_BYTES") or 64 * 2**20),
         )

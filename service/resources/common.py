@@ -14,6 +14,7 @@ from flask import Response, current_app, request
 from flask_smorest.exceptions import NotModified
 from webargs.flaskparser import FlaskParser
 
+from service import cache
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -35,6 +36,12 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # GETs are answered from the response cache when the register has not changed.
+        self.before_request(cache.lookup)
+        self.after_request(cache.store)
 
     def _check_not_modified(self, etag: str) -> None:
         """Answer 304, carrying the ETag as RFC 9110 asks (flask-smorest omits it)."""
