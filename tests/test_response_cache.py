@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,8 @@ from service.exports import stream
 from service.extensions import db
 from service.models import Actor, Measure
 from service.resources import measures as measure_resource
+from service.seeding import load
+from tests.conftest import SEEDS
 
 PAGE = "/v1/measures?type=arms_transfer"
 ITEM = "/v1/measures/kr-k2-tanks-poland"
@@ -93,6 +97,24 @@ def test_a_committed_orm_edit_invalidates_every_cached_read(client: FlaskClient)
     titles = [m["title"] for m in after.json["items"]]
     before = [m["title"] for m in page.json["items"]]
     assert titles != before and "K2 tanks for Poland (edited)" in titles
+
+
+def test_a_reseed_that_changes_a_record_invalidates_the_cache(
+    client: FlaskClient, session: Session, tmp_path: Path
+) -> None:
+    before = client.get(ITEM)
+    assert before.json["title"] == "K-2 tank deal between South Korea and Poland", before.json
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    measures_file = seeds / "measures.yaml"
+    text = measures_file.read_text(encoding="utf-8")
+    edited = text.replace("title: K-2 tank deal between", "title: The K-2 tank deal between")
+    assert edited != text
+    measures_file.write_text(edited, encoding="utf-8")
+    load(session, seeds)  # commits once, as `python -m service seed` does
+    after = client.get(ITEM, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200, after.data
+    assert after.json["title"] == "The K-2 tank deal between South Korea and Poland"
 
 
 def test_a_write_to_any_collection_invalidates_every_cached_read(

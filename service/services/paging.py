@@ -172,8 +172,9 @@ def paginate(
     entity = len(stmt.column_descriptions) == 1
     rows: list[Any]
     if key.computed is None:
-        result = session.execute(query).unique()
-        rows = list(result.scalars() if entity else result)
+        # Rows of columns need no ORM: Core on the session's connection costs less.
+        result = session.execute(query).unique().scalars() if entity else None
+        rows = list(result if result is not None else session.connection().execute(query))
         values = [getattr(row, key.column.key) for row in rows]
     else:  # a value the rows do not carry: select it beside them, for the cursor
         pairs = list(session.execute(query.add_columns(key.expression())).unique())
