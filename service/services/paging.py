@@ -169,12 +169,14 @@ def paginate(
     query = keyset(stmt, keys, tiebreak, sort, after).limit(limit + 1)
     # ``select(Model)`` pages ORM objects; a select of columns pages rows, which is cheaper
     # when the caller only needs ids (and must then select the sort columns too).
-    entity = len(stmt.column_descriptions) == 1
+    described = stmt.column_descriptions
+    entity = len(described) == 1 and described[0]["expr"] is described[0]["entity"]
     rows: list[Any]
     if key.computed is None:
-        # Rows of columns need no ORM: Core on the session's connection costs less.
-        result = session.execute(query).unique().scalars() if entity else None
-        rows = list(result if result is not None else session.connection().execute(query))
+        if entity:
+            rows = list(session.scalars(query).unique())
+        else:  # rows of columns need no ORM: Core on the session's connection costs less
+            rows = list(session.connection().execute(query))
         values = [getattr(row, key.column.key) for row in rows]
     else:  # a value the rows do not carry: select it beside them, for the cursor
         pairs = list(session.execute(query.add_columns(key.expression())).unique())
