@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
-from service import apidoc, auth, ops, ratelimit
+from service import apidoc, auth, cache, ops, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -73,6 +73,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
     db.init_app(app, engine)
+    cache.init_app(app, config.response_cache_bytes)
     api = Api(app, spec_kwargs={"extra_plugins": apidoc.plugins()})
     app.extensions["register_api"] = api
     register_error_handlers(app)

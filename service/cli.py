@@ -149,11 +149,23 @@ def serve_command(
     "--sizes", default="100000,1000000", show_default=True, help="Measures, comma-separated."
 )
 @click.option("--backends", default="sqlite,postgresql", show_default=True)
-@click.option("--seconds", default=10, show_default=True, type=click.IntRange(1, 120))
+@click.option("--seconds", default=5, show_default=True, type=click.IntRange(1, 120))
 @click.option("--connections", default="1,16", show_default=True, help="wrk connections.")
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--keep", is_flag=True, help="Keep the generated SQLite files.")
+@click.option(
+    "--keep",
+    is_flag=True,
+    help="Keep the registers built (in --workdir, and PostgreSQL's register_bench_<n>) and "
+    "reuse them on the next run.",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "instance" / "bench",
+    show_default=True,
+    help="Where the SQLite registers are built.",
+)
 def bench_command(
     sizes: str,
     backends: str,
@@ -162,8 +174,13 @@ def bench_command(
     workers: int,
     threads: int,
     keep: bool,
+    workdir: Path,
 ) -> None:
-    """Benchmark the real stack on a synthetic register with wrk; print the figures."""
+    """Benchmark the real stack on a synthetic register with wrk; print the figures.
+
+    Every scenario runs cold (response cache off: queries and rendering) and warm (cache
+    on: repeated reads answered from it).
+    """
     from service.bench.run import HEADER, run
 
     click.echo(HEADER)
@@ -175,6 +192,7 @@ def bench_command(
         workers,
         threads,
         keep,
+        workdir,
     )
 
 

@@ -89,6 +89,8 @@ class Config:
     rate_limit_key: Annotated[str, AfterValidator(_limit)] = "1200 per minute"
     redis_url: str | None = None
     trusted_proxies: Annotated[int, Field(ge=0, le=16)] = 0  # whose X-Forwarded-For to believe
+    # Bytes of rendered JSON reads kept per process (0: no response cache).
+    response_cache_bytes: Annotated[int, Field(ge=0)] = 64 * 2**20
 
     @classmethod
     def from_env(cls) -> Config:

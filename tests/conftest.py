@@ -164,6 +164,10 @@ def app(seeded_url: str, seeded_engine: Engine) -> Flask:
 def client(app: Flask, connection: Connection, seeded_engine: Engine) -> Iterator[FlaskClient]:
     """A test client whose requests see the seeded data and whose writes are rolled back."""
     db.bind(connection)
+    # Tests write without committing, which no request sees in production: the response
+    # cache (keyed by committed changes) starts empty for each test.
+    if (response_cache := app.extensions.get("response_cache")) is not None:
+        response_cache.clear()
     yield app.test_client()
     db.bind(seeded_engine)
 

@@ -109,3 +109,16 @@ def test_a_deep_page_seeks_into_the_sort_index(session: Session, sort: str) -> N
         # On these tiny tables PostgreSQL prefers a bitmap scan and a sort to a backward
         # index walk; at scale `python -m service bench` shows page 1,000 against page 1.
         assert any("Index Scan" in step for step in plan) and not _full_scans(plan), plan
+
+
+def test_rendering_a_page_of_measures_reads_child_rows_by_index(session: Session) -> None:
+    """The one query that builds a page's documents looks each child table up by key."""
+    from sqlalchemy import literal_column, select
+
+    from service.services.measure_documents import document_sql
+
+    ids = ["kr-k2-tanks-poland", "kr-phased-measures"]
+    dialect = session.get_bind().dialect.name
+    stmt = select(Measure.id, literal_column(document_sql(dialect))).where(Measure.id.in_(ids))
+    plan = _plan(session, stmt)
+    assert not _full_scans(plan), plan

@@ -1,4 +1,11 @@
-"""Serve a synthetic register through the real stack and drive it with wrk on loopback."""
+"""Serve a synthetic register through the real stack and drive it with wrk on loopback.
+
+Each register is served twice: ``cold``, with the response cache off, so every request
+is parsed, queried and rendered (the speed of the queries and the code); then ``warm``,
+with the cache on, so repeated reads are answered from it (what clients re-reading
+popular pages see). The two are labelled apart: a cache hit is never taken for query
+speed.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +23,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from service.bench.generate import populate
-from service.cli import alembic_config, migrate
+from service.bench.databases import build, drop, existing, url_for
 from service.config import PROJECT_ROOT
 from service.extensions import make_engine
 from service.services.measures import SORT_KEYS
@@ -32,51 +36,20 @@ RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+MODES = ("cold", "warm")
+# Response cache per worker when warm; cold runs with none (0).
+WARM_CACHE_BYTES = 64 * 2**20
+
+
 @dataclass(frozen=True)
 class Result:
     name: str
+    mode: str
     connections: int
     rate: float
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def _database(backend: str, n: int, workdir: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / f'bench-{n}.db'}"
-    admin_url = make_url(
-        os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    )
-    name = f"register_bench_{n}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.set(database=name).render_as_string(hide_password=False)
-
-
-def build(backend: str, n: int, workdir: Path) -> str:
-    """A migrated database holding a synthetic register of ``n`` measures; its URL."""
-    url = _database(backend, n, workdir)
-    # Load at the first schema, then upgrade as an existing register would: the later
-    # migrations build the search index and the sort indexes over the loaded rows.
-    command.upgrade(alembic_config(url), "0001")
-    engine = make_engine(url)
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        counts = populate(connection, n)
-    print(f"  loaded {sum(counts.values()):,} rows in {time.perf_counter() - started:.0f} s")
-    started = time.perf_counter()
-    migrate(url)
-    print(
-        f"  upgraded to head (search index, sort indexes) in {time.perf_counter() - started:.0f} s"
-    )
-    with engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
-    engine.dispose()
-    return url
 
 
 def _deep_cursor(url: str, page: int, size: int) -> str:
@@ -105,13 +78,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(url: str, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(
+    url: str, workers: int, threads: int, cache_bytes: int
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     command = ["serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
     server = subprocess.Popen(
         [sys.executable, "-m", "service", *command],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "RESPONSE_CACHE_BYTES": str(cache_bytes),
+            # Limits stay on, so their cost is in the figures, but out of wrk's reach.
+            "RATE_LIMIT_ANONYMOUS": "100000000 per minute",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -127,7 +108,7 @@ def _serve(url: str, workers: int, threads: int) -> tuple[subprocess.Popen[bytes
     raise RuntimeError("the server did not start within 60 s")
 
 
-def _wrk(name: str, url: str, connections: int, seconds: int) -> Result:
+def _wrk(name: str, mode: str, url: str, connections: int, seconds: int) -> Result:
     threads = min(connections, 2)
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
@@ -143,6 +124,7 @@ def _wrk(name: str, url: str, connections: int, seconds: int) -> Result:
         raise RuntimeError(f"could not read wrk's output:\n{output}")
     return Result(
         name,
+        mode,
         connections,
         float(rate.group(1)),
         latency["50"],
@@ -159,7 +141,7 @@ def scenarios(url: str, n: int) -> dict[str, str]:
         "all measures, page 1": "/v1/measures?limit=50",
         f"all measures, page {page}": f"/v1/measures?limit=50&cursor={deep}",
         "search": "/v1/measures?q=zeppelin&limit=50",
-        "item": "/v1/measures/measure-4242",
+        "item": f"/v1/measures/measure-{4242 % n}",
     }
 
 
@@ -171,38 +153,49 @@ def run(
     workers: int,
     threads: int,
     keep: bool,
+    workdir: Path | None = None,
 ) -> list[tuple[str, int, Result]]:
+    """Figures for each backend and size; ``keep`` keeps the registers, and reuses them."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install wrk")
     results = []
-    workdir = Path(tempfile.mkdtemp(prefix="register-bench-"))
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="register-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     for backend in backends:
         for n in sizes:
-            print(f"{backend}, {n:,} measures: building", flush=True)
-            url = build(backend, n, workdir)
-            server, base = _serve(url, workers, threads)
+            url = url_for(backend, n, workdir)
+            if keep and existing(url, n):
+                print(f"{backend}, {n:,} measures: reusing the kept register", flush=True)
+            else:
+                print(f"{backend}, {n:,} measures: building", flush=True)
+                build(backend, n, workdir)
             try:
-                for name, path in scenarios(url, n).items():
-                    for count in connections:
-                        result = _wrk(name, base + path, count, seconds)
-                        results.append((backend, n, result))
-                        print(_row(backend, n, result), flush=True)
+                for mode in MODES:
+                    cache_bytes = WARM_CACHE_BYTES if mode == "warm" else 0
+                    server, base = _serve(url, workers, threads, cache_bytes)
+                    try:
+                        for name, path in scenarios(url, n).items():
+                            for count in connections:
+                                result = _wrk(name, mode, base + path, count, seconds)
+                                results.append((backend, n, result))
+                                print(_row(backend, n, result), flush=True)
+                    finally:
+                        server.send_signal(signal.SIGTERM)
+                        server.wait(timeout=30)
             finally:
-                server.send_signal(signal.SIGTERM)
-                server.wait(timeout=30)
-            if not keep and backend == "sqlite":
-                Path(make_url(url).database or "").unlink(missing_ok=True)
+                if not keep:
+                    drop(backend, url)
     return results
 
 
 HEADER = (
-    f"{'backend':<10} {'measures':>9}  {'scenario':<24} {'conns':>5} {'req/s':>8} "
+    f"{'backend':<10} {'measures':>9}  {'cache':<5} {'scenario':<24} {'conns':>5} {'req/s':>8} "
     f"{'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
 )
 
 
 def _row(backend: str, n: int, r: Result) -> str:
     return (
-        f"{backend:<10} {n:>9,}  {r.name:<24} {r.connections:>5} {r.rate:>8.0f} "
+        f"{backend:<10} {n:>9,}  {r.mode:<5} {r.name:<24} {r.connections:>5} {r.rate:>8.0f} "
         f"{r.p50_ms:>7.2f} {r.p99_ms:>7.2f} {r.errors:>7}"
     )

@@ -1,10 +1,10 @@
 """Streaming a list: every matching record, read in keyset batches, as a download.
 
 Exports get an ``ETag`` too, but not from their bytes, which are only known once the
-stream is sent: from a fingerprint of the register (each collection's count and latest
-``updated_at``, the count of citations), the request and the format. Every write that
-changes a record moves its ``updated_at``, so an unchanged fingerprint means an unchanged
-export and ``If-None-Match`` can answer 304 without reading a single record.
+stream is sent: from the register's data version (its last change, see
+:func:`service.cache.data_version`), the request and the format. Every committed write
+appends to the change feed, so an unchanged version means an unchanged export and
+``If-None-Match`` can answer 304 without reading a single record.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app, stream_with_context
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.cache import data_version
 from service.exports import csv, ndjson
 from service.exports.negotiation import MEDIA_TYPES
-from service.models import Actor, Citation, Country, Measure, Source, Statement, Trigger
 from service.services.paging import Page
 
 Fetch = Callable[[dict[str, Any]], Page[Any]]
@@ -60,12 +59,8 @@ def every(fetch: Fetch, args: dict[str, Any], size: int) -> Iterator[Any]:
 
 
 def fingerprint(session: Session) -> list[Any]:
-    state: list[Any] = [EXPORT_VERSION]
-    for model in (Country, Source, Actor, Trigger, Measure, Statement):
-        count, latest = session.execute(select(func.count(), func.max(model.updated_at))).one()
-        state.append([model.__tablename__, count, str(latest)])
-    state.append(["citations", session.scalar(select(func.count()).select_from(Citation))])
-    return state
+    """What an export's ETag is made of: the export format and the register's version."""
+    return [EXPORT_VERSION, data_version(session)]
 
 
 def download(chunks: Iterable[str], fmt: str, filename: str) -> Response:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import request
 from flask.views import MethodView
 
 from service.extensions import db
-from service.resources.common import Blueprint
+from service.resources.common import Blueprint, link_header
 from service.schemas.changes import ChangePageSchema, ChangeQueryArgs
 from service.services import changes
 
@@ -42,10 +40,6 @@ class Changes(MethodView):
         null for a delete.
         """
         page = changes.feed(db.session, args.get("since"), args["limit"], args.get("collection"))
-        kept = [(k, v) for k, v in request.args.items(multi=True) if k != "since"]
-        links = [f'<{request.base_url}{"?" + urlencode(kept) if kept else ""}>; rel="first"']
-        if page.more:
-            query = urlencode([*kept, ("since", page.next_cursor)])
-            links.append(f'<{request.base_url}?{query}>; rel="next"')
         body = {"items": page.items, "next_cursor": page.next_cursor}
-        return body, 200, {"Link": ", ".join(links)}
+        link = link_header(page.next_cursor if page.more else None, cursor="since")
+        return body, 200, {"Link": link}

@@ -13,6 +13,7 @@ from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
 from webargs.flaskparser import FlaskParser
 
+from service import cache
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -39,6 +40,12 @@ class StrictParser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # GETs are answered from the response cache when the register has not changed.
+        self.before_request(cache.lookup)
+        self.after_request(cache.store)
 
     def _check_not_modified(self, etag: str) -> None:
         """Answer 304, carrying the ETag as RFC 9110 asks (flask-smorest omits it)."""
@@ -140,17 +147,21 @@ def paged(
         response.headers["Vary"] = "Accept"
         return response
     page = fetch(args)
-    links = []
-    params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-    links.append(f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"')
-    if page.next_cursor:
-        query = urlencode([*params, ("cursor", page.next_cursor)])
-        links.append(f'<{request.base_url}?{query}>; rel="next"')
-    headers = {"Link": ", ".join(links), "Vary": "Accept"}
+    headers = {"Link": link_header(page.next_cursor), "Vary": "Accept"}
     if render is not None:
         return rendered({"items": render(page.items), "next_cursor": page.next_cursor}, headers)
     body = {"items": page.items, "next_cursor": page.next_cursor}
     return body, 200, headers
+
+
+def link_header(next_cursor: str | None, cursor: str = "cursor") -> str:
+    """RFC 8288 ``first`` and (unless this is the last page) ``next`` links of this list."""
+    params = [(k, v) for k, v in request.args.items(multi=True) if k != cursor]
+    links = [f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"']
+    if next_cursor:
+        query = urlencode([*params, (cursor, next_cursor)])
+        links.append(f'<{request.base_url}?{query}>; rel="next"')
+    return ", ".join(links)
 
 
 def rendered(document: Any, headers: dict[str, str] | None = None) -> Response:

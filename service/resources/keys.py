@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import url_for
 from flask.views import MethodView
 
 from service.auth import requires
 from service.extensions import db
-from service.resources.common import LINK_HEADER, Blueprint
+from service.resources.common import LINK_HEADER, Blueprint, link_header
 from service.resources.writes import json_body
 from service.schemas.keys import (
     KeyCreateSchema,
@@ -50,13 +49,8 @@ class Keys(MethodView):
         with `revoked=true` or `false`. Needs a key with the `admin` scope.
         """
         page = keys.list_(db.session, args)
-        params = [(k, v) for k, v in request.args.items(multi=True) if k != "cursor"]
-        links = [f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"']
-        if page.next_cursor:
-            query = urlencode([*params, ("cursor", page.next_cursor)])
-            links.append(f'<{request.base_url}?{query}>; rel="next"')
         body = {"items": page.items, "next_cursor": page.next_cursor}
-        return body, 200, {"Link": ", ".join(links)}
+        return body, 200, {"Link": link_header(page.next_cursor)}
 
     @requires("admin")
     @json_body(blp)

@@ -156,7 +156,9 @@ def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) ->
         " the `key_id` of the API key that made it (null for the seed loader) and, for each"
         " field it touched, the value before and after. A deleted record keeps its revisions."
     )
-    blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label}_revisions")(Revisions)
+    blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label.capitalize()}Revisions")(
+        Revisions
+    )
 
 
 CREATES = """\

@@ -203,18 +203,28 @@ def _utc_representable(value: dt.datetime) -> None:
         raise ma.ValidationError("Out of range in UTC.") from error
 
 
-class ListArgs(ma.Schema):
-    """Paging arguments every list takes."""
-
-    limit = ma.fields.Integer(
+def page_size() -> ma.fields.Integer:
+    """``limit``: how many items a page holds."""
+    return ma.fields.Integer(
         load_default=50,
         validate=validate.Range(min=1, max=200),
         metadata={"description": "Page size (1–200)."},
     )
-    cursor = ma.fields.String(
+
+
+def cursor_arg() -> ma.fields.String:
+    """``cursor``: where the next page starts."""
+    return ma.fields.String(
         validate=validate.Length(min=1, max=1000),
         metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
     )
+
+
+class ListArgs(ma.Schema):
+    """Paging arguments every list takes."""
+
+    limit = page_size()
+    cursor = cursor_arg()
     changed_since = ma.fields.AwareDateTime(
         default_timezone=dt.UTC,
         validate=_utc_representable,

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from service.models.api_key import SCOPES
-from service.schemas.common import page_schema, sort_arg, term, text
+from service.schemas.common import cursor_arg, page_schema, page_size, sort_arg, term, text
 
 _ID = {
     "description": "The key's public id (the middle of its token).",
@@ -52,15 +52,8 @@ KeyPageSchema = page_schema(KeySchema, "KeyPage")
 
 
 class KeyQueryArgs(ma.Schema):
-    limit = ma.fields.Integer(
-        load_default=50,
-        validate=validate.Range(min=1, max=200),
-        metadata={"description": "Page size (1–200)."},
-    )
-    cursor = ma.fields.String(
-        validate=validate.Length(min=1, max=1000),
-        metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
-    )
+    limit = page_size()
+    cursor = cursor_arg()
     sort = sort_arg(["created_at", "id"], "created_at")
     revoked = ma.fields.Boolean(
         metadata={"description": "`true`: only revoked keys; `false`: only live ones."}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from service.schemas.common import page_schema
+from service.schemas.common import cursor_arg, page_schema, page_size
 
 
 class FieldChangeSchema(ma.Schema):
@@ -39,7 +39,5 @@ RevisionPageSchema = page_schema(RevisionSchema, "RevisionPage")
 
 
 class RevisionQueryArgs(ma.Schema):
-    limit = ma.fields.Integer(
-        load_default=50, validate=validate.Range(min=1, max=200), metadata={"description": "1–200."}
-    )
-    cursor = ma.fields.String(metadata={"description": "`next_cursor` of the previous page."})
+    limit = page_size()
+    cursor = cursor_arg()

@@ -94,10 +94,14 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
 def list_(
     session: Session, args: dict[str, Any], lean: bool = False
 ) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
-    """One page of measures; ``lean`` loads only their columns (for ``measure_documents``)."""
+    """One page of measures; ``lean`` pages rows of ids and sort columns only.
+
+    Lean rows are what ``measure_documents`` needs: it renders measures from their ids.
+    """
     stmt = filtered(args)
     if lean:
-        stmt = stmt.options(lazyload("*"))
+        sort_columns = {key.column for key in SORT_KEYS.values()}
+        stmt = stmt.with_only_columns(*sorted(sort_columns, key=lambda c: c.key))
     if args.get("as_of") is not None:
         # Paged by the status on that date, which has no search rank: no relevance order.
         sort = search.sort_of(args, DEFAULT_SORT)

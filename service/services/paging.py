@@ -167,12 +167,21 @@ def paginate(
     key = keys[sort.lstrip("-")]
     after = _after(cursor, sort, key) if cursor is not None else None
     query = keyset(stmt, keys, tiebreak, sort, after).limit(limit + 1)
+    # ``select(Model)`` pages ORM objects; a select of columns pages rows, which is cheaper
+    # when the caller only needs ids (and must then select the sort columns too).
+    described = stmt.column_descriptions
+    entity = len(described) == 1 and described[0]["expr"] is described[0]["entity"]
+    rows: list[Any]
     if key.computed is None:
-        rows = list(session.scalars(query).unique())
+        if entity:
+            rows = list(session.scalars(query).unique())
+        else:  # rows of columns need no ORM: Core on the session's connection costs less
+            rows = list(session.connection().execute(query))
         values = [getattr(row, key.column.key) for row in rows]
     else:  # a value the rows do not carry: select it beside them, for the cursor
         pairs = list(session.execute(query.add_columns(key.expression())).unique())
-        rows, values = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+        rows = [pair[0] if entity else pair for pair in pairs]
+        values = [pair[-1] for pair in pairs]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
