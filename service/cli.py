@@ -55,7 +55,24 @@ def settings(**overrides: Any) -> Config:
         sys.exit(2)
 
 
-@click.group()
+class Commands(click.Group):
+    """A database that cannot do what a command asks is one line on stderr, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            click.echo(
+                f"database error: {reason} (is the database migrated? python -m service migrate)",
+                err=True,
+            )
+            sys.exit(1)
+
+
+@click.group(cls=Commands)
 def main() -> None:
     """The register's commands. The database is DATABASE_URL (default: SQLite in instance/)."""
 

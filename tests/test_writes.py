@@ -458,3 +458,25 @@ def test_a_revoked_key_cannot_write(
     r = client.post("/v1/actors", json=new_actor(), headers=writer)
     assert r.status_code == 401, r.json
     assert footprint(session) == before
+
+
+def test_deleting_a_stage_removes_it_from_its_package_and_search(
+    client: FlaskClient, key: dict[str, str]
+) -> None:
+    package = "/v1/measures/kr-phased-measures"
+    stages = client.get(package).json["children"]
+    deleted = None
+    for stage in stages:  # the first stage nothing else refers to
+        path = f"/v1/measures/{stage}"
+        r = client.delete(path, headers={**key, "If-Match": etag_of(client, path)})
+        if r.status_code == 204:
+            deleted = stage
+            break
+        assert r.status_code == 409, r.json
+    assert deleted is not None, stages
+    assert deleted not in client.get(package).json["children"]
+    assert client.get(f"/v1/measures/{deleted}").status_code == 404
+    everything = client.get("/v1/measures?limit=200").json["items"]
+    assert deleted not in [m["id"] for m in everything]
+    revisions = client.get(f"{package}/revisions").json["items"]
+    assert revisions[-1]["changes"]["children"]["after"] == [s for s in stages if s != deleted]
