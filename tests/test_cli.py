@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 
 from service.config import PROJECT_ROOT
 from tests.conftest import database_url
+from tests.servers import free_port
 
 
 def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -28,12 +28,6 @@ def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -53,7 +47,7 @@ def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str) -> None:
         again.stdout
     )
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
         cwd=PROJECT_ROOT,

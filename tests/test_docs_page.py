@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from service.config import PROJECT_ROOT
+from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -62,19 +62,13 @@ def _run(url: str, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of `python -m service serve` on a migrated and seeded SQLite file."""
     url = f"sqlite:///{tmp_path_factory.mktemp('docs-page') / 'register.db'}"
     _run(url, "migrate")
     _run(url, "seed")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
         cwd=PROJECT_ROOT,

@@ -24,7 +24,7 @@ from service.extensions import make_engine
 from service.seeding import load
 from service.services import keys
 from tests.conftest import SEEDS, database_url
-from tests.test_server import Running
+from tests.servers import Running
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ACTOR = "/v1/actors/yoon-suk-yeol"
