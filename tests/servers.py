@@ -49,14 +49,25 @@ class Running:
                 time.sleep(0.1)
         raise AssertionError(f"no answer within 30 s: {self.stderr_path.read_text()}")
 
-    def get(self, path: str) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: Any = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Send one request (``body`` as JSON); the status, headers and body of the answer."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.request("GET", path, headers={"Connection": "close"})
+            sent = {**(headers or {}), "Connection": "close"}
+            data = None if body is None else json.dumps(body)
+            if data is not None:
+                sent["Content-Type"] = "application/json"
+            connection.request(method, path, body=data, headers=sent)
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, dict(response.getheaders()), response.read()
         finally:
             connection.close()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        status, _, body = self.request("GET", path)
+        return status, body
 
     def log_lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.stdout_path.read_text().splitlines() if line]

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from service.config import PROJECT_ROOT
 from tests.conftest import database_url
-from tests.servers import free_port
+from tests.servers import Running
 
 
 def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -35,7 +32,7 @@ def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> s
     return database_url(backend, request, tmp_path)
 
 
-def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str) -> None:
+def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str, tmp_path: Path) -> None:
     migrated = _run(fresh_url, "migrate")
     assert migrated.returncode == 0, migrated.stderr
     seeded = _run(fresh_url, "seed")
@@ -47,34 +44,18 @@ def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str) -> None:
         again.stdout
     )
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": fresh_url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    logs = tmp_path / "server"
+    logs.mkdir()
+    server = Running(
+        ["-m", "service", "serve", "--workers", "1"], {"DATABASE_URL": fresh_url}, logs
     )
     try:
-        body = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and body is None:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/v1/measures?limit=1", timeout=2
-                ) as response:
-                    body = json.load(response)
-                    server_header = response.headers.get("Server", "")
-            except OSError:
-                time.sleep(0.2)
-        assert body is not None, "the server did not answer within 30 s"
-        assert len(body["items"]) == 1
-        assert "gunicorn" in server_header.lower()
+        status, headers, body = server.request("GET", "/v1/measures?limit=1")
+        assert status == 200, body
+        assert len(json.loads(body)["items"]) == 1
+        assert "gunicorn" in headers.get("Server", "").lower()
     finally:
-        server.send_signal(signal.SIGTERM)
-        output = server.communicate(timeout=30)[0]
-    assert server.returncode == 0, output
+        assert server.stop() == 0, server.stderr_path.read_text()
 
 
 def test_seed_reports_a_bad_seed_and_exits_non_zero(fresh_url: str, tmp_path: Path) -> None:

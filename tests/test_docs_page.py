@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -20,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from service.config import PROJECT_ROOT
-from tests.servers import free_port
+from tests.servers import Running
 
 pytestmark = pytest.mark.slow
 
@@ -68,30 +66,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('docs-page') / 'register.db'}"
     _run(url, "migrate")
     _run(url, "seed")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port), "--workers", "1"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("docs-page-server")
+    server = Running(["-m", "service", "serve", "--workers", "1"], {"DATABASE_URL": url}, logs)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/openapi.json", timeout=2):
-                    break
-            except OSError:
-                assert server.poll() is None, server.communicate()[0]
-                assert time.monotonic() < deadline, "the server did not answer within 60 s"
-                time.sleep(0.2)
-        yield base
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=30)
+        server.stop()
 
 
 def test_docs_page_lists_every_operation_and_calls_only_this_service(served: str) -> None:

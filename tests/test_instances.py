@@ -7,13 +7,11 @@ the rate limits count requests to both together.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -29,22 +27,6 @@ from tests.servers import Running
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ACTOR = "/v1/actors/yoon-suk-yeol"
 LIMIT = 5
-
-
-def call(
-    server: Running, method: str, path: str, headers: dict[str, str], body: Any = None
-) -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        data = None if body is None else json.dumps(body)
-        sent = {**headers, "Connection": "close"}
-        if data is not None:
-            sent["Content-Type"] = "application/json"
-        connection.request(method, path, body=data, headers=sent)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
@@ -93,19 +75,19 @@ def test_a_write_through_one_instance_is_read_from_the_other_with_the_same_etag(
 ) -> None:
     a, b, token = two_servers
     key = {"Authorization": f"Bearer {token}"}
-    status, headers, _ = call(b, "GET", ACTOR, key)  # b caches the old version
+    status, headers, _ = b.request("GET", ACTOR, key)  # b caches the old version
     assert status == 200
     old_etag = headers["ETag"]
-    status, headers, _ = call(a, "GET", ACTOR, key)
+    status, headers, _ = a.request("GET", ACTOR, key)
     assert headers["ETag"] == old_etag  # the same record reads the same on both
-    status, written, body = call(a, "PATCH", ACTOR, {**key, "If-Match": old_etag}, {"role": "X"})
+    status, written, body = a.request("PATCH", ACTOR, {**key, "If-Match": old_etag}, {"role": "X"})
     assert status == 200, body
-    status, headers, body = call(b, "GET", ACTOR, key)
+    status, headers, body = b.request("GET", ACTOR, key)
     assert status == 200, body
     assert json.loads(body)["role"] == "X"
     assert headers["ETag"] == written["ETag"] != old_etag
     # And b refuses a write made with what a superseded.
-    status, _, body = call(b, "PATCH", ACTOR, {**key, "If-Match": old_etag}, {"role": "Y"})
+    status, _, body = b.request("PATCH", ACTOR, {**key, "If-Match": old_etag}, {"role": "Y"})
     assert status == 412, body
 
 
@@ -115,8 +97,8 @@ def test_the_rate_limit_counts_requests_to_both_instances(
     a, b, _ = two_servers
     address = uuid.uuid4().hex
     client = {"X-Forwarded-For": f"2001:db8::{address[:4]}:{address[4:8]}:{address[8:12]}"}
-    statuses = [call(server, "GET", "/v1/vocabularies", client)[0] for server in (a, b) * 3]
+    statuses = [server.request("GET", "/v1/vocabularies", client)[0] for server in (a, b) * 3]
     assert statuses == [200] * LIMIT + [429], statuses
-    status, headers, body = call(a, "GET", "/v1/vocabularies", client)
+    status, headers, body = a.request("GET", "/v1/vocabularies", client)
     assert status == 429, body
     assert int(headers["Retry-After"]) > 0
