@@ -9,10 +9,21 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+# SQLite reads each page with a system call unless it is cached or mapped: a filtered page
+# of 50 at a million measures spent as long in the kernel as in SQLite. Mapping the file
+# (capped by SQLite at 2 GiB) shares the OS page cache between connections and processes;
+# each connection also keeps up to 32 MiB of pages of its own (beyond the mapped part).
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA mmap_size={2**31}",
+    f"PRAGMA cache_size=-{32 * 1024}",
+)
+
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
     # pysqlite defers BEGIN until the first write, which breaks SAVEPOINT and lets reads
     # run outside the transaction; SQLAlchemy's recipe: let it emit BEGIN itself.

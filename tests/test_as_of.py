@@ -234,7 +234,9 @@ def test_the_sql_and_python_rules_agree_with_the_period_end(session: Session) ->
             {"status": "in_force", "changed_on": "2024-03-31", "precision": "day"},
         ],
     )
-    history = measures.get(session, "kr-coarse-measure").status_history
+    measure = session.get(Measure, "kr-coarse-measure")
+    assert measure is not None
+    history = measure.status_history
     for day in (dt.date(2023, 12, 25) + dt.timedelta(days=n) for n in range(110)):
         expected = [c.position for c in history if _period_end(c) <= day]
         assert [c.position for c in history if as_of.counts(c, day)] == expected, day

@@ -1,23 +1,148 @@
-"""The fast read path renders measures exactly as their schema documents them."""
+"""Each measure's stored document is exactly its schema dump, after every kind of write."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
-from sqlalchemy import select
+from alembic import command
+from flask.testing import FlaskClient
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from service.models import Measure
-from service.schemas.measures import MeasureSchema
+from service.cli import alembic_config, migrate
+from service.extensions import make_engine
+from service.models import Measure, MeasureDocument
+from service.schemas.measures import MeasureCreateSchema, MeasureSchema
+from service.seeding import load
+from service.services import measures as measure_service
 from service.services.as_of import MeasureAsOf
 from service.services.measure_documents import documents
+from tests.conftest import SEEDS, database_url
+from tests.test_writes import ARTICLE, SPY_AGENCY
 
 
-def test_documents_equal_the_schema_dump_of_every_measure(session: Session) -> None:
-    measures = session.scalars(select(Measure).order_by(Measure.id)).all()
-    assert len(measures) > 10
-    assert documents(session, measures) == MeasureSchema(many=True).dump(measures)
+def _stored(session: Session) -> dict[str, str]:
+    rows = session.execute(select(MeasureDocument.measure_id, MeasureDocument.body))
+    return {key: body for key, body in rows}
+
+
+def _dumped(session: Session) -> dict[str, str]:
+    """Every measure as the schema dumps it, read afresh from its rows, encoded."""
+    session.expire_all()
+    found = session.scalars(select(Measure).order_by(Measure.id))
+    return {m.id: orjson.dumps(MeasureSchema().dump(m)).decode() for m in found}
+
+
+def test_every_seeded_measure_is_stored_as_its_schema_dump(session: Session) -> None:
+    stored = _stored(session)
+    assert len(stored) > 10
+    assert stored == _dumped(session)
+
+
+def _measure(**fields: Any) -> dict[str, Any]:
+    base = {
+        "id": "kr-test-stage",
+        "type": "sanction",
+        "status": "threatened",
+        "title": "A test stage",
+        "countries": [{"country": "KR", "role": "imposer"}, {"country": "KP", "role": "target"}],
+        "parent": "kr-phased-measures",
+        "phase": 9,
+        "citations": [{"source": ARTICLE, "quote": SPY_AGENCY}],
+    }
+    return {**base, **fields}
+
+
+def test_writes_keep_every_stored_document_equal_to_its_schema_dump(session: Session) -> None:
+    """Create, change, move between packages and delete: each commit stores what it changes.
+
+    A stage changes its package's ``children`` too, so the package must be stored again.
+    """
+    schema = MeasureCreateSchema()  # loaded as the API and the seed loader load it
+    measure_service.put(session, schema.load(_measure()))
+    session.commit()
+    stored = _stored(session)
+    assert "kr-test-stage" in orjson.loads(stored["kr-phased-measures"])["children"]
+    assert stored == _dumped(session)
+
+    measure_service.put(
+        session, schema.load(_measure(parent=None, phase=None, title="No longer a stage"))
+    )
+    session.commit()
+    stored = _stored(session)
+    assert "kr-test-stage" not in orjson.loads(stored["kr-phased-measures"])["children"]
+    assert orjson.loads(stored["kr-test-stage"])["title"] == "No longer a stage"
+    assert stored == _dumped(session)
+
+    session.delete(session.get(Measure, "kr-test-stage"))
+    session.commit()
+    stored = _stored(session)
+    assert "kr-test-stage" not in stored
+    assert stored == _dumped(session)
+
+
+def test_the_api_serves_the_stored_document_of_an_item_and_of_a_page(
+    client: FlaskClient, session: Session
+) -> None:
+    stored = _stored(session)
+    item = client.get("/v1/measures/kr-k2-tanks-poland")
+    assert item.status_code == 200, item.json
+    assert item.data == stored["kr-k2-tanks-poland"].encode()
+    page = client.get("/v1/measures?limit=5")
+    assert page.status_code == 200, page.json
+    assert page.json is not None
+    assert [orjson.dumps(doc).decode() for doc in page.json["items"]] == [
+        stored[doc["id"]] for doc in page.json["items"]
+    ]
+
+
+def test_a_measure_without_a_stored_document_is_rendered_from_its_rows(
+    client: FlaskClient, session: Session
+) -> None:
+    """A row written around the service has no stored body: it is still served, whole."""
+    before = client.get("/v1/measures?country=KR&limit=100")
+    item_before = client.get("/v1/measures/kr-k2-tanks-poland")
+    as_of_before = client.get("/v1/measures?country=KR&as_of=2025-01-01")
+    assert as_of_before.json and as_of_before.json["items"], as_of_before.json
+    session.execute(delete(MeasureDocument).where(MeasureDocument.measure_id.like("kr-%")))
+    session.flush()
+    after = client.get("/v1/measures?country=KR&limit=100")
+    assert after.status_code == 200, after.json
+    assert after.data == before.data
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert client.get("/v1/measures/kr-k2-tanks-poland").data == item_before.data
+    assert client.get("/v1/measures?country=KR&as_of=2025-01-01").data == as_of_before.data
+
+
+def test_the_migration_stores_the_documents_of_the_measures_already_there(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """A register upgraded to 0006 gets exactly the documents the service would write."""
+    url = database_url(backend, request, tmp_path)
+    migrate(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load(session, SEEDS)
+        written = _stored(session)
+    command.downgrade(alembic_config(url), "0005")
+    with engine.connect() as connection:
+        assert "measure_documents" not in {
+            name
+            for (name,) in connection.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if backend == "sqlite"
+                else text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+        }
+    migrate(url)
+    with Session(engine) as session:
+        assert _stored(session) == written
+    engine.dispose()
+    assert len(written) > 10
 
 
 @pytest.mark.parametrize(

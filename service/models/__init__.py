@@ -9,6 +9,7 @@ from service.models.idempotency import IdempotentRequest
 from service.models.measure import (
     Measure,
     MeasureCountry,
+    MeasureDocument,
     MeasureItem,
     MeasureStatusChange,
     MeasureTrigger,
@@ -28,6 +29,7 @@ __all__ = [
     "IdempotentRequest",
     "Measure",
     "MeasureCountry",
+    "MeasureDocument",
     "MeasureItem",
     "MeasureStatusChange",
     "MeasureTrigger",

@@ -127,3 +127,17 @@ class Measure(Timestamped, Base):
     children: Mapped[list[Measure]] = relationship(
         order_by="Measure.id", lazy="selectin", viewonly=True, join_depth=1
     )
+
+
+class MeasureDocument(Base):
+    """A measure as the API serves it, as JSON, written with every change to the measure.
+
+    Pages of measures are assembled from these bodies (``services/measure_documents.py``).
+    """
+
+    __tablename__ = "measure_documents"
+
+    measure_id: Mapped[str] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -69,7 +69,8 @@ class Blueprint(flask_smorest.Blueprint):
         A list (``schema`` extends ``ListArgs``) also documents its CSV and NDJSON exports
         and the 406 of an Accept header it cannot satisfy: ``paged`` answers them.
         """
-        parse = self.arguments(schema, location="query", as_kwargs=False)
+        # An instance, not the class: webargs would build a new schema for every request.
+        parse = self.arguments(schema(), location="query", as_kwargs=False)
         bad_request = self.alt_response(400, response="BAD_REQUEST")
         exports = [
             self.alt_response(200, **EXPORT_DOCS[CSV], content_type=CSV, success=True),
@@ -129,21 +130,24 @@ def paged(
     fetch: Callable[[dict[str, Any]], Page[Any]],
     args: dict[str, Any],
     item: type[ma.Schema],
-    render: stream.Render | None = None,
+    render: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
+    export: stream.Render | None = None,
 ) -> Any:
     """One page of ``fetch(args)`` as JSON with its ``Link`` header, or every record.
 
     CSV and NDJSON (``format`` or Accept) stream every matching record in keyset batches;
     ``item`` is the schema of one record, shared by the JSON page and the exports.
-    ``render``, where a resource has one, turns a page of rows into the documents ``item``
-    would dump, in one go: the page is then encoded once and its ETag is the body's hash.
+    ``render``, where a resource has one, turns a page of rows into what ``item`` would
+    dump (documents, or their JSON as ``orjson.Fragment``), in one go: the page is then
+    encoded once and its ETag is the body's hash. ``export`` turns rows into documents
+    for the exports.
     """
     fmt = negotiate(args.get("format"))
     if fmt != "json":
         # An export's ETag comes from the register's fingerprint, before any record is read.
         _blueprint().set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
         name = request.path.rstrip("/").rsplit("/", 1)[-1]
-        response = stream.list_export(fetch, args, item(), fmt, name, render)
+        response = stream.list_export(fetch, args, item(), fmt, name, export)
         response.headers["Vary"] = "Accept"
         return response
     page = fetch(args)

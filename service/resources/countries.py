@@ -8,13 +8,14 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
+from service.resources.measures import measures_paged
 from service.schemas.countries import (
     CountryMeasuresQueryArgs,
     CountryPageSchema,
     CountryQueryArgs,
     CountrySchema,
 )
-from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema, MeasureSchema
+from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema
 from service.services import countries, measures
 
 
@@ -67,8 +68,6 @@ class CountryMeasures(MethodView):
         against it; without `role`, every measure in which it plays any role.
         """
         country = countries.get(db.session, code)
-        return paged(
-            lambda a: measures.list_(db.session, {**a, "country": country.code}),
-            args,
-            MeasureSchema,
+        return measures_paged(
+            lambda a: measures.list_(db.session, {**a, "country": country.code}, lean=True), args
         )

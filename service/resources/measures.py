@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask.views import MethodView
@@ -18,7 +21,8 @@ from service.schemas.measures import (
     MeasureUpdateSchema,
 )
 from service.services import measures
-from service.services.measure_documents import documents
+from service.services.measure_documents import documents, fragments
+from service.services.paging import Page
 
 blp = Blueprint(
     "measures",
@@ -26,6 +30,20 @@ blp = Blueprint(
     url_prefix="/v1/measures",
     description="Measures countries announce, threaten, agree or put in force.",
 )
+
+
+def _render(as_of: dt.date | None) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """Rows of measures as the page's items: their stored JSON, or documents as of a date."""
+    if as_of is None:
+        return lambda rows: fragments(db.session, rows)
+    return lambda rows: documents(db.session, rows, as_of)
+
+
+def measures_paged(fetch: Callable[[dict[str, Any]], Page[Any]], args: dict[str, Any]) -> Any:
+    """A page (or export) of measures, from the lean rows ``fetch`` pages."""
+    as_of = args.get("as_of")
+    export = functools.partial(documents, db.session, as_of=as_of)
+    return paged(fetch, args, MeasureSchema, render=_render(as_of), export=export)
 
 
 @blp.route("")
@@ -40,12 +58,7 @@ class Measures(MethodView):
         Korea takes, whatever their status. Each measure comes whole, with its countries, items,
         triggers, citations and status history.
         """
-        return paged(
-            lambda a: measures.list_(db.session, a, lean=True),
-            args,
-            MeasureSchema,
-            render=lambda rows: documents(db.session, rows, args.get("as_of")),
-        )
+        return measures_paged(lambda a: measures.list_(db.session, a, lean=True), args)
 
     @writes.creates(blp, MeasureCreateSchema, MeasureSchema)
     def post(self, data: dict[str, Any]) -> Any:
@@ -65,7 +78,7 @@ class MeasureItem(MethodView):
         With `as_of`, the measure as it stood on that date.
         """
         measure = measures.get(db.session, measure_id, args.get("as_of"))
-        return rendered(documents(db.session, [measure], args.get("as_of"))[0])
+        return rendered(_render(args.get("as_of"))([measure])[0])
 
     @writes.updates(blp, MeasureUpdateSchema, MeasureSchema)
     def patch(self, data: dict[str, Any], measure_id: str) -> Any:

@@ -9,8 +9,9 @@ from flask.views import MethodView
 from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
+from service.resources.measures import measures_paged
 from service.schemas.common import ListArgs, sort_arg
-from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema, MeasureSchema
+from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema
 from service.schemas.triggers import (
     TriggerCreateSchema,
     TriggerPageSchema,
@@ -87,8 +88,6 @@ class TriggerMeasures(MethodView):
         Each measure's `triggers` says which of the two relations it has.
         """
         triggers.get(db.session, trigger_id)
-        return paged(
-            lambda a: measures.list_(db.session, {**a, "trigger": trigger_id}),
-            args,
-            MeasureSchema,
+        return measures_paged(
+            lambda a: measures.list_(db.session, {**a, "trigger": trigger_id}, lean=True), args
         )

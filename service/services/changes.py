@@ -7,8 +7,9 @@ session events below see it:
   (including through an owned child row, or a new or moved stage of a package, which
   changes the package's ``children``), so ``changed_since`` sees every change;
 - ``after_flush`` notes which records were created, updated or deleted;
-- ``before_commit`` serialises them as the API does, appends them to ``changes`` and
-  reindexes them for search, in the same transaction as the write.
+- ``before_commit`` serialises them as the API does, appends them to ``changes``, stores
+  the documents of measures (``measure_documents``) and reindexes them for search, in the
+  same transaction as the write.
 
 A write that changes nothing flushes nothing, so it records nothing.
 """
@@ -47,7 +48,7 @@ from service.schemas.measures import MeasureSchema
 from service.schemas.sources import SourceSchema
 from service.schemas.statements import StatementSchema
 from service.schemas.triggers import TriggerSchema
-from service.services import search
+from service.services import measure_documents, search
 
 # Each record type: its collection in the API and the schema the API serves it with.
 RECORDS: dict[type[Base], tuple[str, ma.Schema]] = {
@@ -152,7 +153,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
             _note(pending, record, "delete")
 
 
-def _reload(session: Session, records: list[Base]) -> None:
+def reload(session: Session, records: list[Base]) -> None:
     """Read ``records`` back as the API will: collections in their order, current children.
 
     A collection assigned in Python keeps the order it was given in, and a package's
@@ -195,20 +196,23 @@ def _before_commit(session: Session) -> None:
         # transaction, makes the writers that record changes commit one at a time, so seq
         # follows commit order. (SQLite lets one writer at a time in anyway.)
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK})
-    _reload(session, [c.record for c in changes.values() if c.op != "delete"])
+    reload(session, [c.record for c in changes.values() if c.op != "delete"])
     now = utcnow()
+    data = {key: None if c.op == "delete" else _dump(c.record) for key, c in changes.items()}
     rows = [
         {
             "collection": collection,
             "record_id": record_id,
             "op": change.op,
             "changed_at": now,
-            "data": None if change.op == "delete" else _dump(change.record),
+            "data": data[collection, record_id],
             "key_id": session.info.get(KEY_ID),
         }
         for (collection, record_id), change in changes.items()
     ]
     session.execute(insert(Change), rows)
+    measures = {key[1]: doc for key, doc in data.items() if key[0] == "measures"}
+    measure_documents.store(session, measures)
     _reindex(session, changes)
 
 

@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from service.models import Measure
 from service.models.base import Base
-from service.services.changes import RECORDS
-from service.services.measure_documents import documents
+from service.services.changes import RECORDS, reload
 
 
 def document(session: Session, record: Base) -> dict[str, Any]:
-    """``record`` exactly as ``GET /v1/{collection}/{id}`` serves it."""
+    """``record`` exactly as ``GET /v1/{collection}/{id}`` serves it, as this write has it."""
     if isinstance(record, Measure):
-        return documents(session, [record], None)[0]
+        # Read back as the feed and the stored body will be: child rows in their order.
+        session.flush()
+        reload(session, [record])
     _, schema = RECORDS[type(record)]
     data: dict[str, Any] = schema.dump(record)
     return data

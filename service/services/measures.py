@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.errors import InvalidReference, NotFound
@@ -14,6 +14,7 @@ from service.models import (
     Actor,
     Measure,
     MeasureCountry,
+    MeasureDocument,
     MeasureItem,
     MeasureStatusChange,
     MeasureTrigger,
@@ -42,16 +43,25 @@ SORT_KEYS = {
 }
 
 
-def get(
-    session: Session, measure_id: str, as_of: dt.date | None = None
-) -> Measure | as_of_.MeasureAsOf:
+def get(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any:
+    """The measure ``measure_id`` for ``measure_documents``: its id and stored body.
+
+    With ``as_of``, the measure as it stood on that date.
+    """
     if as_of is not None:
         return as_of_.get(session, measure_id, as_of)
-    # Relationships load on access: the API renders measures with measure_documents.
-    measure = session.get(Measure, measure_id, options=[lazyload("*")])
-    if measure is None:
+    stmt = with_body(select(Measure.id).where(Measure.id == measure_id))
+    row = session.connection().execute(stmt).first()
+    if row is None:
         raise NotFound("measure", measure_id)
-    return measure
+    return row
+
+
+def with_body(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` with each measure's stored document beside it (null if it has none)."""
+    return stmt.add_columns(MeasureDocument.body).outerjoin(
+        MeasureDocument, MeasureDocument.measure_id == Measure.id
+    )
 
 
 def filtered(args: dict[str, Any]) -> Select[Measure]:
@@ -91,17 +101,29 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
     return changed_since(stmt, Measure, args.get("changed_since"))
 
 
+def lean_rows(args: dict[str, Any]) -> Select[Any]:
+    """``filtered(args)`` as rows of what paging needs: ids and sort columns.
+
+    Without ``as_of``, only the sort column asked for, and each measure's stored body.
+    """
+    if args.get("as_of") is not None:  # paged by the status then, on any sort column
+        sort_columns = {key.column for key in SORT_KEYS.values()}
+        columns = sorted(sort_columns, key=lambda c: c.key)
+        return filtered(args).with_only_columns(*columns)
+    key = SORT_KEYS.get(search.sort_of(args, DEFAULT_SORT).lstrip("-"))
+    columns = [Measure.id] if key is None or key.column is Measure.id else [Measure.id, key.column]
+    return with_body(filtered(args).with_only_columns(*columns))
+
+
 def list_(
     session: Session, args: dict[str, Any], lean: bool = False
 ) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
-    """One page of measures; ``lean`` pages rows of ids and sort columns only.
+    """One page of measures; ``lean`` pages rows, not ORM objects, for ``measure_documents``.
 
-    Lean rows are what ``measure_documents`` needs: it renders measures from their ids.
+    A lean row has the measure's id, its sort columns and (without ``as_of``) its stored
+    document, all from the one query that pages it.
     """
-    stmt = filtered(args)
-    if lean:
-        sort_columns = {key.column for key in SORT_KEYS.values()}
-        stmt = stmt.with_only_columns(*sorted(sort_columns, key=lambda c: c.key))
+    stmt = lean_rows(args) if lean else filtered(args)
     if args.get("as_of") is not None:
         # Paged by the status on that date, which has no search rank: no relevance order.
         sort = search.sort_of(args, DEFAULT_SORT)
