@@ -149,7 +149,7 @@ def openapi_command(check: bool) -> None:
 @click.option("--host", help="Address to listen on  [env HOST; default 127.0.0.1]")
 @click.option("--port", type=int, help="Port  [env PORT; default 8000]")
 @click.option("--workers", type=int, help="Worker processes  [env WORKERS; default 2]")
-@click.option("--threads", type=int, help="Threads per worker  [env THREADS; default 4]")
+@click.option("--threads", type=int, help="Threads per worker  [env THREADS; default 2]")
 def serve_command(
     host: str | None, port: int | None, workers: int | None, threads: int | None
 ) -> None:
@@ -168,8 +168,8 @@ def serve_command(
 @click.option("--backends", default="sqlite,postgresql", show_default=True)
 @click.option("--seconds", default=5, show_default=True, type=click.IntRange(1, 120))
 @click.option("--connections", default="1,16", show_default=True, help="wrk connections.")
-@click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="As `serve`'s default.")
+@click.option("--threads", default=2, show_default=True, type=int, help="As `serve`'s default.")
 @click.option(
     "--keep",
     is_flag=True,

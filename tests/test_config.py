@@ -19,7 +19,7 @@ def test_config_defaults_without_environment(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.delenv(field.name.upper(), raising=False)
     config = Config.from_env()
     assert config == Config()
-    assert (config.workers, config.threads, config.log_level) == (2, 4, "INFO")
+    assert (config.workers, config.threads, config.log_level) == (2, 2, "INFO")
     assert config.cors_origins == ()
 
 

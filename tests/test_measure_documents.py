@@ -30,6 +30,10 @@ def _stored(session: Session) -> dict[str, str]:
     return {key: body for key, body in rows}
 
 
+def _keys(session: Session) -> dict[str, str]:
+    return {key: roles for key, roles in session.execute(select(Measure.id, Measure.country_roles))}
+
+
 def _dumped(session: Session) -> dict[str, str]:
     """Every measure as the schema dumps it, read afresh from its rows, encoded."""
     session.expire_all()
@@ -121,13 +125,14 @@ def test_a_measure_without_a_stored_document_is_rendered_from_its_rows(
 def test_the_migration_stores_the_documents_of_the_measures_already_there(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    """A register upgraded to 0006 gets exactly the documents the service would write."""
+    """A register upgraded from 0005 gets exactly the documents and keys the service writes."""
     url = database_url(backend, request, tmp_path)
     migrate(url)
     engine = make_engine(url)
     with Session(engine) as session:
         load(session, SEEDS)
         written = _stored(session)
+        keys = _keys(session)
     command.downgrade(alembic_config(url), "0005")
     with engine.connect() as connection:
         assert "measure_documents" not in {
@@ -141,6 +146,9 @@ def test_the_migration_stores_the_documents_of_the_measures_already_there(
     migrate(url)
     with Session(engine) as session:
         assert _stored(session) == written
+        # 0007's country_roles, letter for letter: reloading the seeds then changes nothing.
+        assert _keys(session) == keys
+        assert load(session, SEEDS).changed == 0
     engine.dispose()
     assert len(written) > 10
 

@@ -82,7 +82,14 @@ def build(backend: str, n: int, workdir: Path) -> str:
     print(
         f"  upgraded to head (search index, sort indexes) in {time.perf_counter() - started:.0f} s"
     )
-    with engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
+    # What an operator (or autovacuum, later) does after a large upgrade: PostgreSQL's
+    # VACUUM clears the row versions the backfills left behind, and sets the visibility map
+    # that index-only scans need. It cannot run inside a transaction.
+    if backend == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
     engine.dispose()
     return url
