@@ -5,18 +5,13 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from service.cli import include_name
 from service.config import Config
 from service.extensions import make_engine
 from service.models import Base
-from service.services.search import is_index_table
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate leaves the search index alone: migrations make it, not the models."""
-    return not (type_ == "table" and name is not None and is_index_table(name))
 
 
 def run(connection: Connection) -> None:

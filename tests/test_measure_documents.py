@@ -22,7 +22,7 @@ from service.services import measures as measure_service
 from service.services.as_of import MeasureAsOf
 from service.services.measure_documents import documents
 from tests.conftest import SEEDS, database_url
-from tests.test_writes import ARTICLE, SPY_AGENCY
+from tests.test_writes import new_measure
 
 
 def _stored(session: Session) -> dict[str, str]:
@@ -48,17 +48,10 @@ def test_every_seeded_measure_is_stored_as_its_schema_dump(session: Session) -> 
 
 
 def _measure(**fields: Any) -> dict[str, Any]:
-    base = {
-        "id": "kr-test-stage",
-        "type": "sanction",
-        "status": "threatened",
-        "title": "A test stage",
-        "countries": [{"country": "KR", "role": "imposer"}, {"country": "KP", "role": "target"}],
-        "parent": "kr-phased-measures",
-        "phase": 9,
-        "citations": [{"source": ARTICLE, "quote": SPY_AGENCY}],
-    }
-    return {**base, **fields}
+    """A new stage of the seeded package "kr-phased-measures"."""
+    return new_measure(
+        **{"id": "kr-test-stage", "parent": "kr-phased-measures", "phase": 9, **fields}
+    )
 
 
 def test_writes_keep_every_stored_document_equal_to_its_schema_dump(session: Session) -> None:

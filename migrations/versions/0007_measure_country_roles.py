@@ -1,9 +1,11 @@
-"""Each measure's countries and roles as text on its row, a filter the page query tests there.
+"""Each measure's countries and roles as tokens on its row, the key of the country filter.
 
-``measures.country_roles`` (" KR:imposer  KP:target ") is derived from
-``measure_countries`` by the service that writes both; this fills it for the measures
-already there, in the service's order (role, then code), so reloading the seeds finds
-nothing changed.
+``measures.country_roles`` (" *:imposer  KR:*  KR:imposer ") is derived from
+``measure_countries`` by the service that writes both (``services/country_filter.py``).
+This fills it for the measures already there, in the service's order (sorted by code
+point, without repeats), so reloading the seeds finds nothing changed. On PostgreSQL a GIN
+index on its tokens serves the filter; the models do not declare it (it has no SQLite
+form), and autogenerate leaves it alone (``migrations/env.py``).
 
 Revision ID: 0007
 Revises: 0006
@@ -22,6 +24,14 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+INDEX = "ix_measures_country_roles_tokens"
+_OF_MEASURE = "FROM measure_countries WHERE measure_id = measures.id"
+TOKENS = (
+    f"SELECT country_code || ':' || role AS t {_OF_MEASURE}"
+    f" UNION SELECT country_code || ':*' {_OF_MEASURE}"
+    f" UNION SELECT '*:' || role {_OF_MEASURE}"
+)
+
 
 def upgrade() -> None:
     # Plain ALTER TABLE on both (SQLite 3.35+ drops columns too): a batch copy of measures
@@ -29,21 +39,19 @@ def upgrade() -> None:
     op.add_column(
         "measures", sa.Column("country_roles", sa.Text(), server_default="", nullable=False)
     )
-    token = "' ' || c.country_code || ':' || c.role || ' '"
     if op.get_bind().dialect.name == "postgresql":
-        roles = (
-            f"SELECT string_agg({token}, '' ORDER BY c.role, c.country_code)"
-            " FROM measure_countries c WHERE c.measure_id = measures.id"
-        )
+        key = f"SELECT string_agg(' ' || t || ' ', '' ORDER BY t COLLATE \"C\") FROM ({TOKENS}) s"
     else:
         # SQLite's group_concat takes the rows in the order of its subquery.
-        roles = (
-            "SELECT group_concat(t, '') FROM ("
-            f"SELECT {token} AS t FROM measure_countries c"
-            " WHERE c.measure_id = measures.id ORDER BY c.role, c.country_code)"
+        key = f"SELECT group_concat(' ' || t || ' ', '') FROM ({TOKENS} ORDER BY t)"
+    op.execute(f"UPDATE measures SET country_roles = coalesce(({key}), '')")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"CREATE INDEX {INDEX} ON measures USING gin (string_to_array(country_roles, ' '))"
         )
-    op.execute(f"UPDATE measures SET country_roles = coalesce(({roles}), '')")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX {INDEX}")
     op.drop_column("measures", "country_roles")

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pycountry
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, column, insert
+from sqlalchemy import table as table_clause
 
 from service import vocabularies as vocab
 from service.models import Base
@@ -314,5 +315,7 @@ def populate(connection: Connection, n: int, seed: int = 7) -> dict[str, int]:
             if postgres:
                 _copy(connection, table, batch)
             else:
-                connection.execute(insert(table), batch)
+                # Only the columns generated: the model may have more than schema 0001 has.
+                target = table_clause(name, *(column(c, table.c[c].type) for c in batch[0]))
+                connection.execute(insert(target), batch)
     return counts
