@@ -35,13 +35,15 @@ def alembic_config(url: str, connection: Connection | None = None) -> AlembicCon
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
     """What autogenerate compares: not what migrations make and models do not declare.
 
-    The search index (its tables differ by database) and PostgreSQL's GIN index of the
-    country filter.
+    The search index (its tables differ by database) and PostgreSQL's array column of the
+    country filter, with its GIN index.
     """
     from service.services import country_filter
     from service.services.search import is_index_table
 
     if type_ == "table" and name is not None and is_index_table(name):
+        return False
+    if type_ == "column" and name == country_filter.TOKENS_COLUMN:
         return False
     return not (type_ == "index" and name == country_filter.TOKENS_INDEX)
 

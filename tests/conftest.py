@@ -86,6 +86,19 @@ def empty_url(
     return url
 
 
+@pytest.fixture
+def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of this test's own, empty and not migrated."""
+    return database_url(backend, request, tmp_path)
+
+
+@pytest.fixture
+def migrated_url(fresh_url: str) -> str:
+    """A database of this test's own, migrated to head, with no data."""
+    migrate(fresh_url)
+    return fresh_url
+
+
 @pytest.fixture(scope="session")
 def seeded_url(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

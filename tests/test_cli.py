@@ -27,11 +27,6 @@ def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def fresh_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return database_url(backend, request, tmp_path)
-
-
 def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str, tmp_path: Path) -> None:
     migrated = _run(fresh_url, "migrate")
     assert migrated.returncode == 0, migrated.stderr

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from service.models import Measure
 from service.schemas.measures import MeasureCreateSchema
 from service.services import country_filter, measures
+from tests.helpers import every
 from tests.test_writes import new_measure
 
 ROLES = ["imposer", "target", "beneficiary", "partner"]
@@ -37,16 +38,7 @@ def test_a_write_that_changes_the_countries_changes_the_key(session: Session) ->
 
 
 def _ids(client: FlaskClient, query: str) -> set[str]:
-    ids: set[str] = set()
-    url: str | None = f"/v1/measures?{query}&limit=200"
-    while url:
-        r = client.get(url)
-        assert r.status_code == 200, r.json
-        assert r.json is not None
-        ids |= {m["id"] for m in r.json["items"]}
-        cursor = r.json["next_cursor"]
-        url = f"/v1/measures?{query}&limit=200&cursor={cursor}" if cursor else None
-    return ids
+    return {m["id"] for m in every(client, f"/v1/measures?{query}")}
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session
 
 from service.cli import alembic_config, migrate
@@ -21,7 +20,7 @@ from service.seeding import load
 from service.services import measures as measure_service
 from service.services.as_of import MeasureAsOf
 from service.services.measure_documents import documents
-from tests.conftest import SEEDS, database_url
+from tests.conftest import SEEDS
 from tests.test_writes import new_measure
 
 
@@ -116,26 +115,17 @@ def test_a_measure_without_a_stored_document_is_rendered_from_its_rows(
 
 
 def test_the_migration_stores_the_documents_of_the_measures_already_there(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    migrated_url: str,
 ) -> None:
     """A register upgraded from 0005 gets exactly the documents and keys the service writes."""
-    url = database_url(backend, request, tmp_path)
-    migrate(url)
+    url = migrated_url
     engine = make_engine(url)
     with Session(engine) as session:
         load(session, SEEDS)
         written = _stored(session)
         keys = _keys(session)
     command.downgrade(alembic_config(url), "0005")
-    with engine.connect() as connection:
-        assert "measure_documents" not in {
-            name
-            for (name,) in connection.execute(
-                text("SELECT name FROM sqlite_master WHERE type = 'table'")
-                if backend == "sqlite"
-                else text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            )
-        }
+    assert "measure_documents" not in inspect(engine).get_table_names()
     migrate(url)
     with Session(engine) as session:
         assert _stored(session) == written

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from service.cli import alembic_config, migrate
@@ -17,7 +16,7 @@ from service.models import Measure, Statement, Trigger
 from service.schemas.triggers import TriggerCreateSchema
 from service.seeding import load
 from service.services import search, triggers
-from tests.conftest import SEEDS, database_url
+from tests.conftest import SEEDS
 from tests.helpers import every as _all
 
 
@@ -251,30 +250,16 @@ def test_the_search_is_answered_from_the_full_text_index(session: Session, backe
     assert "kr-weapons-to-ukraine" in session.scalars(stmt).all()
 
 
-def test_an_existing_database_is_indexed_by_the_upgrade(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+def test_an_existing_database_is_indexed_by_the_upgrade(migrated_url: str) -> None:
     """Records stored before the search index existed are found once migrated."""
-    url = database_url(backend, request, tmp_path)
-    migrate(url)
+    url = migrated_url
     engine = make_engine(url)
     try:
         with Session(engine) as session:
             load(session, SEEDS)
         # Back to the schema before search, keeping the records; then up again.
         command.downgrade(alembic_config(url), "0001")
-        with engine.connect() as connection:
-            assert not any(
-                search.is_index_table(name)
-                for (name,) in connection.execute(
-                    text(
-                        "SELECT table_name FROM information_schema.tables"
-                        " WHERE table_schema = 'public'"
-                        if backend == "postgresql"
-                        else "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    )
-                )
-            )
+        assert not any(search.is_index_table(name) for name in inspect(engine).get_table_names())
         migrate(url)
         with Session(engine) as session:
             found = session.scalars(

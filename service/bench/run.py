@@ -37,6 +37,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 MODES = ("cold", "warm")
+WARM_UP_SECONDS = 1
 # Response cache per worker when warm; cold runs with none (0).
 WARM_CACHE_BYTES = 64 * 2**20
 
@@ -175,6 +176,9 @@ def run(
                     server, base = _serve(url, workers, threads, cache_bytes)
                     try:
                         for name, path in scenarios(url, n).items():
+                            # Unmeasured: new connections, their catalog caches, the pages
+                            # the scenario reads; the figures are of a server in its stride.
+                            _wrk(name, mode, base + path, max(connections), WARM_UP_SECONDS)
                             for count in connections:
                                 result = _wrk(name, mode, base + path, count, seconds)
                                 results.append((backend, n, result))
