@@ -102,8 +102,8 @@ class Measure(Timestamped, Base):
     condition: Mapped[str | None] = mapped_column(Text)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("measures.id"), index=True)
     phase: Mapped[int | None] = mapped_column(Integer)
-    # ``countries`` as text (" KR:imposer  KP:target "), derived from them by the service
-    # that writes both: a filter tested on the row itself (``services/measures.filtered``).
+    # ``countries`` as tokens (" *:imposer  KR:*  KR:imposer "), derived from them by the
+    # service that writes both: the key of the country filter (``services/country_filter``).
     country_roles: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     countries: Mapped[list[MeasureCountry]] = relationship(

@@ -16,7 +16,7 @@ from service.schemas.countries import (
     CountrySchema,
 )
 from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema
-from service.services import countries, measures
+from service.services import countries
 
 
 class CountryMeasuresArgs(CountryMeasuresQueryArgs, MeasureAsOfArgs):
@@ -68,6 +68,4 @@ class CountryMeasures(MethodView):
         against it; without `role`, every measure in which it plays any role.
         """
         country = countries.get(db.session, code)
-        return measures_paged(
-            lambda a: measures.list_(db.session, {**a, "country": country.code}, lean=True), args
-        )
+        return measures_paged(args, country=country.code)

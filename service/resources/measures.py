@@ -39,8 +39,12 @@ def _render(as_of: dt.date | None) -> Callable[[Sequence[Any]], Sequence[Any]]:
     return lambda rows: documents(db.session, rows, as_of)
 
 
-def measures_paged(fetch: Callable[[dict[str, Any]], Page[Any]], args: dict[str, Any]) -> Any:
-    """A page (or export) of measures, from the lean rows ``fetch`` pages."""
+def measures_paged(args: dict[str, Any], **within: str) -> Any:
+    """A page (or export) of the measures matching ``args`` and a route's own ``within``."""
+
+    def fetch(query: dict[str, Any]) -> Page[Any]:
+        return measures.list_(db.session, {**query, **within})
+
     as_of = args.get("as_of")
     export = functools.partial(documents, db.session, as_of=as_of)
     return paged(fetch, args, MeasureSchema, render=_render(as_of), export=export)
@@ -58,7 +62,7 @@ class Measures(MethodView):
         Korea takes, whatever their status. Each measure comes whole, with its countries, items,
         triggers, citations and status history.
         """
-        return measures_paged(lambda a: measures.list_(db.session, a, lean=True), args)
+        return measures_paged(args)
 
     @writes.creates(blp, MeasureCreateSchema, MeasureSchema)
     def post(self, data: dict[str, Any]) -> Any:

@@ -19,7 +19,7 @@ from service.schemas.triggers import (
     TriggerSchema,
     TriggerUpdateSchema,
 )
-from service.services import measures, triggers
+from service.services import triggers
 from service.services.documents import document
 
 blp = Blueprint(
@@ -88,6 +88,4 @@ class TriggerMeasures(MethodView):
         Each measure's `triggers` says which of the two relations it has.
         """
         triggers.get(db.session, trigger_id)
-        return measures_paged(
-            lambda a: measures.list_(db.session, {**a, "trigger": trigger_id}, lean=True), args
-        )
+        return measures_paged(args, trigger=trigger_id)

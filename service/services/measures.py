@@ -110,15 +110,13 @@ def lean_rows(args: dict[str, Any]) -> Select[Any]:
     return with_body(filtered(args).with_only_columns(*columns))
 
 
-def list_(
-    session: Session, args: dict[str, Any], lean: bool = False
-) -> Page[Measure] | Page[as_of_.MeasureAsOf]:
-    """One page of measures; ``lean`` pages rows, not ORM objects, for ``measure_documents``.
+def list_(session: Session, args: dict[str, Any]) -> Page[Any]:
+    """One page of measures, as rows for ``measure_documents`` rather than ORM objects.
 
-    A lean row has the measure's id, its sort columns and (without ``as_of``) its stored
+    A row has the measure's id, its sort columns and (without ``as_of``) its stored
     document, all from the one query that pages it.
     """
-    stmt = lean_rows(args) if lean else filtered(args)
+    stmt = lean_rows(args)
     if args.get("as_of") is not None:
         # Paged by the status on that date, which has no search rank: no relevance order.
         sort = search.sort_of(args, DEFAULT_SORT)
