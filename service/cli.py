@@ -114,8 +114,13 @@ def migrate_command() -> None:
     is_flag=True,
     help="For entrypoints: load only if SEED_ON_START is true and the register is empty.",
 )
-def seed_command(seeds_dir: Path | None, on_start: bool) -> None:
-    """Load seeds/ (idempotent, all or nothing)."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also overwrite (or bring back) records last edited or deleted through the API.",
+)
+def seed_command(seeds_dir: Path | None, on_start: bool, force: bool) -> None:
+    """Load seeds/ (idempotent, all or nothing; API edits and deletes are kept)."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -129,12 +134,11 @@ def seed_command(seeds_dir: Path | None, on_start: bool) -> None:
         return
     engine = make_engine(config.database_url)
     with Session(engine) as session:
-        # Seeds upsert by id: loaded again they would undo edits made since through the API.
         if on_start and session.scalar(select(Source.id).limit(1)) is not None:
             click.echo("seed skipped: the register already holds data")
             return
         try:
-            report = load(session, seeds_dir or config.seeds_dir)
+            report = load(session, seeds_dir or config.seeds_dir, force=force)
         except SeedError as error:
             click.echo(f"seed failed, nothing was written: {error}", err=True)
             sys.exit(1)

@@ -10,9 +10,11 @@ from typing import Any
 
 import marshmallow as ma
 import yaml
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from service.errors import DomainError, flatten
+from service.models import Change
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -20,6 +22,8 @@ from service.schemas.statements import StatementCreateSchema
 from service.schemas.triggers import TriggerCreateSchema
 from service.services import actors, countries, measures, sources, statements, triggers
 from service.services.records import Outcome
+
+Put = Callable[[Session, dict[str, Any]], tuple[Any, Outcome]]
 
 
 class SeedError(Exception):
@@ -34,21 +38,56 @@ class SeedError(Exception):
 @dataclass
 class Report:
     counts: dict[str, dict[Outcome, int]] = field(default_factory=dict)
+    # (collection, id) of each seed record left alone, and why.
+    skipped: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, kind: str, outcome: Outcome) -> None:
-        bucket = self.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0})
-        bucket[outcome] += 1
+        self.counts[kind][outcome] += 1
 
     @property
     def changed(self) -> int:
         return sum(c["created"] + c["updated"] for c in self.counts.values())
 
     def __str__(self) -> str:
-        return "\n".join(
+        lines = [
             f"{kind:<11} {c['created']:>4} created {c['updated']:>4} updated "
             f"{c['unchanged']:>4} unchanged"
+            f"{sum(k == kind for k, _ in self.skipped):>5} skipped"
             for kind, c in self.counts.items()
+        ]
+        if self.skipped:
+            lines.append(
+                f"skipped {len(self.skipped)} seed records changed through the API since they"
+                " were loaded (seed --force overwrites them):"
+            )
+            lines += [f"  {kind}/{key}: {why}" for (kind, key), why in self.skipped.items()]
+        return "\n".join(lines)
+
+
+def api_work(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Which of ``keys`` (collection, id) were last changed through the API, and how.
+
+    A record whose latest revision came from an API key was edited, created or deleted by
+    someone on purpose; reloading the seeds must not undo that silently.
+    """
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    latest = (
+        select(func.max(Change.seq))
+        .where(tuple_(Change.collection, Change.record_id).in_(wanted))
+        .group_by(Change.collection, Change.record_id)
+    )
+    rows = session.execute(
+        select(Change.collection, Change.record_id, Change.op, Change.key_id).where(
+            Change.seq.in_(latest), Change.key_id.is_not(None)
         )
+    )
+    verb = {"create": "created", "update": "edited", "delete": "deleted"}
+    return {
+        (collection, key): f"{verb.get(op, op)} through the API by key {key_id}"
+        for collection, key, op, key_id in rows
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -90,15 +129,22 @@ def _load_all(
     path: Path,
     kind: str,
     schema: ma.Schema,
-    put: Callable[[Session, dict[str, Any]], tuple[Any, Outcome]],
+    put: Put,
     records: Iterable[dict[str, Any]] | None = None,
+    force: bool = False,
 ) -> None:
+    records = _records(path) if records is None else list(records)
+    keys = [str(record.get("id", "?")) for record in records]
+    guarded = {} if force else api_work(session, ((kind, key) for key in keys))
+    report.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0})
     seen: set[str] = set()
-    for record in _records(path) if records is None else records:
-        key = str(record.get("id", "?"))
+    for key, record in zip(keys, records, strict=True):
         if key in seen:
             raise SeedError(path.name, key, "id used twice")
         seen.add(key)
+        if (kind, key) in guarded:
+            report.skipped[kind, key] = guarded[kind, key]
+            continue
         try:
             data = schema.load(record)
             with session.no_autoflush:  # build the whole record before anything is written
@@ -126,8 +172,22 @@ def _sources(seeds: Path) -> list[dict[str, Any]]:
     return out
 
 
-def load(session: Session, seeds: Path) -> Report:
-    """Load every seed file; commit once, or roll back and raise :class:`SeedError`."""
+# Each seed file in loading order: what it holds may only name what came before.
+_STEPS: tuple[tuple[str, ma.Schema, Put], ...] = (
+    ("sources", SourceCreateSchema(), sources.put),
+    ("actors", ActorCreateSchema(), actors.put),
+    ("triggers", TriggerCreateSchema(), triggers.put),
+    ("measures", MeasureCreateSchema(), measures.put),
+    ("statements", StatementCreateSchema(), statements.put),
+)
+
+
+def load(session: Session, seeds: Path, force: bool = False) -> Report:
+    """Load every seed file; commit once, or roll back and raise :class:`SeedError`.
+
+    Records last changed through the API (edited, or deleted) are skipped and listed in the
+    report, unless ``force`` puts the seeds' version back.
+    """
     report = Report()
     try:
         aliases = _read(seeds / "countries.yaml") or {}
@@ -138,40 +198,10 @@ def load(session: Session, seeds: Path) -> Report:
             raise SeedError("countries.yaml", unknown[0], "not an ISO 3166-1 alpha-2 code")
         report.counts["countries"] = countries.sync_iso(session, aliases)
         session.flush()
-        _load_all(
-            session,
-            report,
-            seeds / "sources.yaml",
-            "sources",
-            SourceCreateSchema(),
-            sources.put,
-            _sources(seeds),
-        )
-        _load_all(session, report, seeds / "actors.yaml", "actors", ActorCreateSchema(), actors.put)
-        _load_all(
-            session,
-            report,
-            seeds / "triggers.yaml",
-            "triggers",
-            TriggerCreateSchema(),
-            triggers.put,
-        )
-        _load_all(
-            session,
-            report,
-            seeds / "measures.yaml",
-            "measures",
-            MeasureCreateSchema(),
-            measures.put,
-        )
-        _load_all(
-            session,
-            report,
-            seeds / "statements.yaml",
-            "statements",
-            StatementCreateSchema(),
-            statements.put,
-        )
+        for kind, schema, put in _STEPS:
+            path = seeds / f"{kind}.yaml"
+            records = _sources(seeds) if kind == "sources" else None
+            _load_all(session, report, path, kind, schema, put, records, force)
         session.commit()
     except BaseException:
         session.rollback()
