@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.services.changes  # noqa: F401
-from service import apidoc, auth, cache, ops, ratelimit
+from service import apidoc, auth, cache, headers, ops, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
@@ -57,6 +57,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app.config.update(
         DATABASE_URL=config.database_url,
         SEEDS_DIR=str(config.seeds_dir),
+        PUBLIC_BASE_URL=config.public_base_url,
+        TRUSTED_PROXIES=config.trusted_proxies,
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
@@ -112,6 +114,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         api.register_blueprint(module.blp)
     ops.init_app(app, config, db.engine)
     ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these
+    headers.init_app(app)
 
     @app.get("/docs/assets/<path:filename>")
     def docs_assets(filename: str) -> Response:

@@ -114,7 +114,9 @@ def _key() -> Key | None:
 def lookup() -> Response | None:
     """``before_request``: answer a GET from the cache, or note its key for ``store``."""
     cache = _cache()
-    if cache is None or request.method != "GET":
+    if cache is None or request.method != "GET" or "Authorization" in request.headers:
+        # A key may see more than the public (an admin sees who wrote a revision): keyed
+        # reads are answered fresh, and only anonymous answers are kept (see ``store``).
         return None
     key = _key()
     if key is None:

@@ -46,6 +46,15 @@ def _origins(value: Any) -> tuple[str, ...]:
     return origins
 
 
+def _base_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.rstrip("/")
+    if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+        raise ValueError("not a base URL such as https://register.example.org")
+    return value
+
+
 def _limit(value: str) -> str:
     try:
         parse_many(value)
@@ -90,7 +99,13 @@ class Config:
     rate_limit_anonymous: Annotated[str, AfterValidator(_limit)] = "120 per minute"
     rate_limit_key: Annotated[str, AfterValidator(_limit)] = "1200 per minute"
     redis_url: str | None = None
-    trusted_proxies: Annotated[int, Field(ge=0, le=16)] = 0  # whose X-Forwarded-For to believe
+    # How many proxies in front to believe (X-Forwarded-For, -Host, -Proto).
+    trusted_proxies: Annotated[int, Field(ge=0, le=16)] = 0
+    # The address clients reach the API at, for absolute links (`Link`); without it (and
+    # without a trusted proxy) links are relative, so a forged Host is never echoed back.
+    public_base_url: Annotated[str | None, AfterValidator(_base_url)] = None
+    # Bearer token Prometheus sends for /metrics; without it only loopback clients may read it.
+    metrics_token: Annotated[str | None, Field(min_length=16)] = None
     # Bytes of rendered JSON reads kept per process (0: no response cache).
     response_cache_bytes: Annotated[int, Field(ge=0)] = 64 * 2**20
 
@@ -110,7 +125,7 @@ class Config:
 
 _NOT_FROM_ENV = {"default_page_size", "max_page_size"}
 # Echoing a URL could print its password.
-_SECRET = {"database_url", "redis_url"}
+_SECRET = {"database_url", "redis_url", "metrics_token"}
 
 
 def describe(error: ValidationError, option_prefix: str | None = None) -> str:

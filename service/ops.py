@@ -6,13 +6,14 @@ stay out of the OpenAPI document, rate limits and authentication.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from functools import cache
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Blueprint, Flask, Response, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_cors import CORS
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +24,7 @@ from service.errors import problem
 
 ENGINE_KEY = "register_engine"
 METRICS_DIR_KEY = "register_metrics_dir"
+METRICS_TOKEN_KEY = "register_metrics_token"
 # What browsers may read from and send to the API across origins.
 CORS_EXPOSE = ["ETag", "Link", "X-Request-ID", "Retry-After", "Content-Disposition"]
 CORS_ALLOW = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"]
@@ -72,9 +74,38 @@ def not_ready(reason: str) -> Response:
     return response
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+def _metrics_refused() -> Response | None:
+    """A 401 or 403 unless the caller may read the metrics (see ``METRICS_TOKEN``)."""
+    token: str | None = current_app.extensions[METRICS_TOKEN_KEY]
+    if token is None:
+        if request.remote_addr in LOOPBACK:
+            return None
+        return problem(
+            403,
+            "Forbidden",
+            "Metrics are served to loopback clients only; set METRICS_TOKEN to let"
+            " Prometheus read them from elsewhere with that bearer token.",
+        )
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+        return None
+    return problem(
+        401,
+        "Unauthorized",
+        "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.",
+        headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+    )
+
+
 @blp.get("/metrics")
 def metrics_view() -> Response:
     """Request counts and latencies by route, method and status; database pool use."""
+    refused = _metrics_refused()
+    if refused is not None:
+        return refused
     directory: Path | None = current_app.extensions[METRICS_DIR_KEY]
     return Response(metrics.exposition(directory), content_type=metrics.CONTENT_TYPE)
 
@@ -84,6 +115,7 @@ def init_app(app: Flask, config: Config, engine: Engine | None) -> None:
     assert engine is not None, "the database is initialised first"
     app.extensions[ENGINE_KEY] = engine
     app.extensions[METRICS_DIR_KEY] = config.prometheus_multiproc_dir
+    app.extensions[METRICS_TOKEN_KEY] = config.metrics_token
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     observability.init_app(app, config.log_level)
     metrics.instrument_pool(engine)

@@ -64,7 +64,9 @@ def init_app(app: Flask, config: Config) -> None:
     if config.trusted_proxies:
         # Each trusted proxy appends the address it saw; believing more of X-Forwarded-For
         # than there are proxies would let any client pick the address it is counted as.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)  # type: ignore[method-assign]
+        # The same proxies say which host and scheme the client asked for (absolute links).
+        hops = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not config.rate_limit_enabled:
         return
     options: dict[str, Any] = {}

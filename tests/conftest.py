@@ -27,6 +27,7 @@ from service.seeding import load
 from service.services import keys
 
 SEEDS = Config.from_env().seeds_dir
+MakeApp = Callable[[Config], Flask]
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -159,6 +160,22 @@ def session(connection: Connection) -> Iterator[Session]:
 def empty_session(empty_connection: Connection) -> Iterator[Session]:
     with Session(bind=empty_connection, join_transaction_mode="create_savepoint") as session:
         yield session
+
+
+@pytest.fixture
+def make_app(seeded_engine: Engine) -> Iterator[MakeApp]:
+    """Apps of their own (other URLs, other settings); the shared app's binding is restored."""
+    engines: list[Engine] = []
+
+    def build(config: Config) -> Flask:
+        app = create_app(config)
+        engines.append(app.extensions["register_engine"])
+        return app
+
+    yield build
+    for engine in engines:
+        engine.dispose()
+    db.init_app(Flask("restore"), seeded_engine)
 
 
 # The suite (schemathesis sends bursts) must not trip the limits; tests of limits use their own.

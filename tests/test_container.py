@@ -129,8 +129,9 @@ def test_compose_settings_are_valid_settings_of_the_service(
 ) -> None:
     environment = dict(compose["services"][service]["environment"])
     environment["DATABASE_URL"] = environment["DATABASE_URL"].replace(
-        "${POSTGRES_PASSWORD:-register}", "register"
+        "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}", "a-password"
     )
+    environment["METRICS_TOKEN"] = ""  # unset: compose gives it only when the user does
     for name, value in environment.items():
         monkeypatch.setenv(name, str(value))
     config = Config.from_env()  # raises ConfigError on a bad value
@@ -164,3 +165,12 @@ def test_the_image_command_and_healthcheck_work_outside_a_container(
         timeout=10,
     )
     assert unhealthy.returncode != 0
+
+
+def test_compose_has_no_default_password() -> None:
+    """Compose stops with a message unless the user sets the database password."""
+    text = (PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8")
+    uses = re.findall(r"\$\{POSTGRES_PASSWORD([^}]*)\}", text)
+    assert len(uses) == 2, uses  # the server's password and the service's URL
+    assert all(use.startswith(":?") for use in uses), uses
+    assert "PASSWORD:-" not in text and "PASSWORD=" not in text

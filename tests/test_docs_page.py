@@ -98,6 +98,13 @@ def test_docs_page_lists_every_operation_and_calls_only_this_service(served: str
             page.on("request", lambda request: requested.append(request.url))
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.on("pageerror", lambda error: errors.append(str(error)))
+            # The page's Content-Security-Policy must let it work: a refusal is logged here.
+            page.on(
+                "console",
+                lambda message: (
+                    "Content Security Policy" in message.text and errors.append(message.text)
+                ),
+            )
             page.goto(f"{served}/docs", timeout=TIMEOUT_MS)
             page.wait_for_selector(".opblock", timeout=TIMEOUT_MS)
             page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)

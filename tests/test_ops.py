@@ -4,44 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from flask import Flask, request
+from flask import request
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import Engine
 
-from service import create_app
 from service.cli import alembic_config
 from service.config import Config
-from service.extensions import db
 from service.observability import ACCESS_LOGGER, json_formatter
-from tests.conftest import database_url
+from tests.conftest import MakeApp, database_url
 
 # The newest migration: what a migrated database is at.
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-MakeApp = Callable[[Config], Flask]
-
-
-@pytest.fixture
-def make_app(seeded_engine: Engine) -> Iterator[MakeApp]:
-    """Apps of their own (other URLs, other settings); the shared app's binding is restored."""
-    engines: list[Engine] = []
-
-    def build(config: Config) -> Flask:
-        app = create_app(config)
-        engines.append(app.extensions["register_engine"])
-        return app
-
-    yield build
-    for engine in engines:
-        engine.dispose()
-    db.init_app(Flask("restore"), seeded_engine)
 
 
 def sample(client: FlaskClient, name: str, **labels: str) -> float:

@@ -170,8 +170,10 @@ def test_an_unreachable_redis_falls_back_to_counting_in_memory(make_client: Make
 
 
 def test_health_checks_and_metrics_are_never_limited(make_client: MakeClient) -> None:
-    client = make_client(**TINY)
+    token = "a-token-prometheus-sends-32-chars"
+    client = make_client(metrics_token=token, **TINY)
+    bearer = {"Authorization": f"Bearer {token}"}  # Prometheus scrapes from another host
     for path in ("/healthz", "/readyz", "/metrics"):
-        statuses = [client.get(path).status_code for _ in range(4)]
+        statuses = [client.get(path, headers=bearer).status_code for _ in range(4)]
         assert statuses == [200] * 4, (path, statuses)
     assert _statuses(client, 3) == [200, 200, 429]  # the API itself still is

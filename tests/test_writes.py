@@ -357,7 +357,7 @@ def test_delete_removes_from_reads_keeps_revisions_and_leaves_a_tombstone(
 
 
 def test_revisions_record_who_changed_what_before_and_after(
-    client: FlaskClient, key: dict[str, str]
+    client: FlaskClient, key: dict[str, str], auth_headers: Callable[..., dict[str, str]]
 ) -> None:
     path = "/v1/actors/yoon-suk-yeol"
     old = client.get(path).json
@@ -372,8 +372,14 @@ def test_revisions_record_who_changed_what_before_and_after(
     assert latest["op"] == "update"
     assert latest["changes"] == {"aliases": {"before": old["aliases"], "after": aliases}}
     assert latest["changed_at"] > old["updated_at"]
-    assert latest["key_id"] == key["Authorization"].split("_")[1]  # reg_<key id>_<secret>
-    assert revisions[0]["key_id"] is None  # the seed loader
+    assert [v["by"] for v in revisions] == ["local", "api"]  # the seed loader, then a key
+    # Which key wrote is for admins only: the public, and a writer, see no key ids.
+    for headers in ({}, key):
+        shown = client.get(f"{path}/revisions", headers=headers).json["items"]
+        assert all("key_id" not in v for v in shown), shown
+    admin = client.get(f"{path}/revisions", headers=auth_headers("admin")).json["items"]
+    assert admin[-1]["key_id"] == key["Authorization"].split("_")[1]  # reg_<key id>_<secret>
+    assert admin[0]["key_id"] is None
 
 
 def test_revisions_page_by_cursor(client: FlaskClient, key: dict[str, str]) -> None:

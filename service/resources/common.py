@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import flask_smorest
 import marshmallow as ma
@@ -158,13 +158,31 @@ def paged(
     return body, 200, headers
 
 
+def link_base() -> str:
+    """This list's URL without its query, for links: absolute only from a trusted origin.
+
+    The ``Host`` header is the client's to choose; echoed into a link, a forged one would
+    send the next client of a shared cache elsewhere. With ``PUBLIC_BASE_URL`` the links
+    start with it; behind trusted proxies, with the host they forwarded; else they are
+    relative references (RFC 8288 resolves them against the request's URL).
+    """
+    path = urlsplit(request.base_url).path
+    public: str | None = current_app.config.get("PUBLIC_BASE_URL")
+    if public:
+        return public + path
+    if current_app.config.get("TRUSTED_PROXIES"):
+        return request.base_url
+    return path
+
+
 def link_header(next_cursor: str | None, cursor: str = "cursor") -> str:
     """RFC 8288 ``first`` and (unless this is the last page) ``next`` links of this list."""
+    base = link_base()
     params = [(k, v) for k, v in request.args.items(multi=True) if k != cursor]
-    links = [f'<{request.base_url}{"?" + urlencode(params) if params else ""}>; rel="first"']
+    links = [f'<{base}{"?" + urlencode(params) if params else ""}>; rel="first"']
     if next_cursor:
         query = urlencode([*params, (cursor, next_cursor)])
-        links.append(f'<{request.base_url}?{query}>; rel="next"')
+        links.append(f'<{base}?{query}>; rel="next"')
     return ", ".join(links)
 
 

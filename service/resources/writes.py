@@ -12,7 +12,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
-from service.auth import current_key_id, requires
+from service.auth import current_key_id, presented, requires
 from service.errors import DomainError
 from service.extensions import db
 from service.resources.common import Blueprint
@@ -136,6 +136,20 @@ def delete(collection: str, key: str) -> Response:
     return answer(writes.delete(db.session, collection, key, precondition(), author()))
 
 
+def _public(revision: revisions.Revision) -> dict[str, Any]:
+    """A revision as the public sees it: which kind of writer, not which key.
+
+    ``key_id`` is left out, not null: null says the change was made locally.
+    """
+    return {
+        "revision": revision.revision,
+        "op": revision.op,
+        "changed_at": revision.changed_at,
+        "by": revision.by,
+        "changes": revision.changes,
+    }
+
+
 def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) -> None:
     """Route ``/{id}/revisions`` on ``blp``: the record's changes, oldest first."""
 
@@ -148,13 +162,18 @@ def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) ->
             page = revisions.revisions(
                 db.session, collection, ids[id_name], label, args["limit"], args.get("cursor")
             )
-            return {"items": page.items, "next_cursor": page.next_cursor}
+            key = presented().key
+            items: list[Any] = page.items
+            if key is None or not key.grants("admin"):
+                items = [_public(revision) for revision in page.items]
+            return {"items": items, "next_cursor": page.next_cursor}
 
     Revisions.get.__doc__ = (
         f"List the revisions of a {label}: who changed what, and when.\n\n"
         "Oldest first, one per committed change: `op` (create, update or delete), `changed_at`,"
-        " the `key_id` of the API key that made it (null for the seed loader) and, for each"
-        " field it touched, the value before and after. A deleted record keeps its revisions."
+        " `by` (`api` or `local`) and, for each field it touched, the value before and after."
+        " A caller with an `admin` key also sees the `key_id` that made each change. A deleted"
+        " record keeps its revisions."
     )
     blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label.capitalize()}Revisions")(
         Revisions

@@ -21,9 +21,20 @@ class RevisionSchema(ma.Schema):
         validate=validate.OneOf(["create", "update", "delete"]), metadata={"example": "update"}
     )
     changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
+    by = ma.fields.String(
+        validate=validate.OneOf(["api", "local"]),
+        metadata={
+            "description": "`api` when made through the API with a key; `local` when made"
+            " by the seed loader or another command on the server.",
+            "example": "api",
+        },
+    )
     key_id = ma.fields.String(
         allow_none=True,
-        metadata={"description": "The API key that made it; null for the seed loader."},
+        metadata={
+            "description": "The id of the API key that made it (null for `local`). Shown only"
+            " to a caller with an `admin` key: who wrote what is not public."
+        },
     )
     changes = ma.fields.Dict(
         keys=ma.fields.String(),

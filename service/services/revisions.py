@@ -30,6 +30,11 @@ class Revision:
     key_id: str | None
     changes: dict[str, dict[str, Any]]
 
+    @property
+    def by(self) -> str:
+        """``api`` when an API key made the change, ``local`` for the seed loader or a command."""
+        return "local" if self.key_id is None else "api"
+
 
 @dataclass(frozen=True)
 class RevisionPage:
