@@ -15,7 +15,7 @@ blp = Blueprint(
     "relations",
     __name__,
     url_prefix="/v1/relations",
-    description="Country-to-country edges: which country takes which measures towards which.",
+    description="Country-to-country edges: who takes which measures, or sets off which events, towards whom.",
 )
 
 
@@ -25,10 +25,13 @@ class Relations(MethodView):
     @blp.query(RelationQueryArgs)
     @blp.response(200, RelationListSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """List country-to-country edges: imposer to target, beneficiary or partner.
+        """List country-to-country edges of measures and of triggers.
 
-        One edge per (from, to, role of `to`, measure type), with the ids of its measures,
-        most measures first. Not paged: there is at most one edge per pair of countries,
-        role and type, and every edge needs all measures counted anyway.
+        A measure gives edges from its imposers to its targets, beneficiaries and partners;
+        a trigger from its originators to its hosts and the countries it affects (North
+        Korea's troop deployment: KP to RU, host). One edge per (edge, from, to, role of
+        `to`, type or kind), with the ids of its records, most records first. Not paged:
+        there is at most one edge per pair of countries, role and type, and every edge needs
+        all its records counted anyway.
         """
         return {"items": relations.list_(db.session, args)}

@@ -1,21 +1,32 @@
-"""Relations: who does what to whom, as country-to-country edges drawn from measures.
+"""Relations: who does what to whom, as country-to-country edges of measures and triggers.
 
 Each measure gives an edge from each of its imposers to each other country it names,
 labelled with that country's role (target, beneficiary, partner) and the measure's type.
-Edges with the same (from, to, role, type) are one edge counting its measures.
+Each trigger gives an edge from each of its originators to each other country it names,
+labelled with that country's role (host, affected) and the trigger's kind: North Korea's
+troop deployment is an edge from KP to RU (host) and to UA (affected).
+Edges with the same (edge, from, to, role, type) are one edge counting its records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from service.models import Measure, MeasureCountry
+from service.models import Measure, MeasureCountry, Source, Trigger, TriggerCountry
+from service.models.source import Citation
+from service.models.trigger import trigger_citations
 from service.services import as_of as as_of_
+
+Row = TypeVarTuple("Row")
+# Filters that only measures have: given one, trigger edges are left out, and the reverse.
+MEASURE_ONLY = ("type", "status")
+TRIGGER_ONLY = ("trigger_kind",)
 
 
 @dataclass(frozen=True)
@@ -25,14 +36,28 @@ class Edge:
     role: str
     type: str
     measure_ids: list[str]
+    trigger_ids: list[str]
+    edge: str  # "measure" or "trigger"
 
     @property
     def count(self) -> int:
-        return len(self.measure_ids)
+        return len(self.measure_ids) + len(self.trigger_ids)
 
 
 def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
-    """Every edge matching the filters, most measures first, then by from, to, role, type."""
+    """Every edge matching the filters, most records first, then by from, to, role, type."""
+    edges: list[Edge] = []
+    wanted = set(args.get("edge") or ("measure", "trigger"))
+    if "measure" in wanted and not any(args.get(name) for name in TRIGGER_ONLY):
+        edges += _measure_edges(session, args)
+    if "trigger" in wanted and not any(args.get(name) for name in MEASURE_ONLY):
+        edges += _trigger_edges(session, args)
+    return sorted(
+        edges, key=lambda e: (-e.count, e.from_country, e.to_country, e.role, e.type, e.edge)
+    )
+
+
+def _measure_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
     imposer, other = aliased(MeasureCountry), aliased(MeasureCountry)
     stmt = (
         select(imposer.country_code, other.country_code, other.role, Measure.type, Measure.id)
@@ -47,15 +72,11 @@ def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
             ),
         )
     )
-    if country := args.get("country"):
-        code = country.upper()
-        direction = args.get("direction", "any")
-        outgoing, incoming = imposer.country_code == code, other.country_code == code
-        stmt = stmt.where({"out": outgoing, "in": incoming}.get(direction, or_(outgoing, incoming)))
     if types := args.get("type"):
         stmt = stmt.where(Measure.type.in_(types))
     if roles := args.get("role"):
         stmt = stmt.where(other.role.in_(roles))
+    stmt = _touching(stmt, imposer.country_code, other.country_code, args)
     status = Measure.status.expression
     if (as_of := args.get("as_of")) is not None:
         status = as_of_.status_on(as_of)
@@ -67,5 +88,73 @@ def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for from_country, to_country, role, type_, measure_id in session.execute(stmt):
         grouped[(from_country, to_country, role, type_)].add(measure_id)
-    edges = [Edge(*key, measure_ids=sorted(ids)) for key, ids in grouped.items()]
-    return sorted(edges, key=lambda e: (-e.count, e.from_country, e.to_country, e.role, e.type))
+    return [Edge(*key, sorted(ids), [], "measure") for key, ids in grouped.items()]
+
+
+def _touching(stmt: Select[*Row], origin: Any, other: Any, args: dict[str, Any]) -> Select[*Row]:
+    """``stmt`` limited to the edges that touch ``args['country']`` in its ``direction``."""
+    if not (country := args.get("country")):
+        return stmt
+    code = country.upper()
+    outgoing, incoming = origin == code, other == code
+    return stmt.where(
+        {"out": outgoing, "in": incoming}.get(args.get("direction", "any"), or_(outgoing, incoming))
+    )
+
+
+def _trigger_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
+    origin, other = aliased(TriggerCountry), aliased(TriggerCountry)
+    # When the register first had word of it: the earliest article citing it.
+    reported = (
+        select(func.min(Source.published_on))
+        .join(Citation, Citation.source_id == Source.id)
+        .join(trigger_citations, trigger_citations.c.citation_id == Citation.id)
+        .where(trigger_citations.c.trigger_id == Trigger.id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            origin.country_code,
+            other.country_code,
+            other.role,
+            Trigger.kind,
+            Trigger.id,
+            Trigger.occurred_on,
+            Trigger.occurred_on_precision,
+            reported,
+        )
+        .join(origin, and_(origin.trigger_id == Trigger.id, origin.role == "originator"))
+        .join(
+            other,
+            and_(
+                other.trigger_id == Trigger.id,
+                other.role != "originator",
+                other.country_code != origin.country_code,
+            ),
+        )
+    )
+    if kinds := args.get("trigger_kind"):
+        stmt = stmt.where(Trigger.kind.in_(kinds))
+    if roles := args.get("role"):
+        stmt = stmt.where(other.role.in_(roles))
+    stmt = _touching(stmt, origin.country_code, other.country_code, args)
+    as_of: dt.date | None = args.get("as_of")
+    grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for from_country, to_country, role, kind, key, on, precision, first in session.execute(stmt):
+        if as_of is None or _known_by(as_of, on, precision, first):
+            grouped[(from_country, to_country, role, kind)].add(key)
+    return [Edge(*key, [], sorted(ids), "trigger") for key, ids in grouped.items()]
+
+
+def _known_by(
+    as_of: dt.date, on: dt.date | None, precision: str | None, reported: dt.date | None
+) -> bool:
+    """A trigger counts on ``as_of`` if it certainly happened by then, as measures' changes do.
+
+    An undated one counts once an article reported it: the register does not guess when it
+    happened, but it knew of it from the day it was published.
+    """
+    if on is not None and precision is not None:
+        bound = getattr(as_of_.cutoffs(as_of), precision)
+        return bound is None or on < bound
+    return reported is not None and reported <= as_of
