@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -93,6 +94,41 @@ def test_seeds_keep_each_troop_figure_with_who_reported_it(session: Session) -> 
         assert statement.actor_id and statement.figure_unit, statement.id
     vladivostok = [s for s in figures if s.figure_place == "Vladivostok"]
     assert [s.figure_value for s in vladivostok] == [1500]
+
+
+TROOPS = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+) (?:North Korean )?(?:troops|soldiers)")
+ATTRIBUTED = re.compile(r"\b(said|reported|according to|told|informed|revealed|claims)\b")
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """``(offset, sentence)``: a full stop ends one only after a lower-case word ("U.S." not)."""
+    ends = [m.end() for m in re.finditer(r"(?<=[a-z0-9”’)]\.)\s+(?=[A-Z“])|\n+", text)]
+    starts = [0, *ends]
+    return [(a, text[a:b]) for a, b in zip(starts, [*ends, len(text)], strict=True)]
+
+
+def test_every_troop_number_an_article_attributes_is_a_figure(session: Session) -> None:
+    """Each number of troops in a sentence that says who gave it is a statement's figure."""
+    figures = session.scalars(select(Statement).where(Statement.figure_value.is_not(None))).all()
+    spans = [
+        (s.citation.source_id, s.figure_value, s.citation.start, s.citation.end) for s in figures
+    ]
+    checked = []
+    for source in session.scalars(select(Source)):
+        for start, sentence in _sentences(source.text):
+            if not ATTRIBUTED.search(sentence):
+                continue
+            for number in TROOPS.finditer(sentence):
+                value = int(number.group(1).replace(",", ""))
+                at = start + number.start()
+                cited = [
+                    span
+                    for span in spans
+                    if span[:2] == (source.id, value) and span[2] <= at < span[3]
+                ]
+                assert cited, (source.id, value, sentence.strip())
+                checked.append((source.id, value))
+    assert len(checked) >= 8, checked
 
 
 def test_seeds_keep_every_denial_with_who_denied(session: Session) -> None:

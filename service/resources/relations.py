@@ -15,7 +15,7 @@ blp = Blueprint(
     "relations",
     __name__,
     url_prefix="/v1/relations",
-    description="Country-to-country edges: who takes which measures, or sets off which events, towards whom.",
+    description="Country-to-country edges: measures and triggers, from whom to whom.",
 )
 
 
