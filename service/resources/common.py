@@ -11,9 +11,10 @@ import marshmallow as ma
 from flask import Response, current_app, request
 from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from service import cache
+from service import bodies, cache
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -36,6 +37,10 @@ class StrictParser(FlaskParser):
         "query": ma.RAISE,
         "querystring": ma.RAISE,
     }
+
+    def _raw_load_json(self, req: Any) -> Any:
+        """JSON bodies go through the strict reader: webargs' ``json.loads`` is lenient."""
+        return bodies.load(req) if is_json_request(req) else missing
 
 
 class Blueprint(flask_smorest.Blueprint):
