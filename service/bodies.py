@@ -119,11 +119,11 @@ def _join(path: str, name: str) -> str:
 def parse(data: bytes) -> Any:
     """The JSON document in ``data``, or a 400 or 422 problem naming what is wrong."""
     if not data.strip():
-        raise MalformedBody("The body is empty: send a JSON object.")
+        raise MalformedBody("Empty: send a JSON object.")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MalformedBody(f"It is not UTF-8 (byte {error.start}).") from None
+        raise MalformedBody(f"Not UTF-8 (byte {error.start}).") from None
     try:
         document = json.loads(
             text,
@@ -133,9 +133,9 @@ def parse(data: bytes) -> Any:
             parse_constant=_constant,
         )
     except RecursionError:
-        raise MalformedBody(f"It is nested deeper than {MAX_DEPTH} levels.") from None
+        raise MalformedBody(f"Nested deeper than {MAX_DEPTH} levels.") from None
     except json.JSONDecodeError as error:
-        raise MalformedBody(f"{error.msg} at line {error.lineno} column {error.colno}.") from None
+        raise MalformedBody(f"{error.msg} (line {error.lineno}, column {error.colno}).") from None
     found = _problems(document)
     malformed = [(name, reason) for status, name, reason in found if status == 400]
     if malformed:

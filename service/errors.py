@@ -64,7 +64,7 @@ class MalformedBody(DomainError):
 
     def __init__(self, reason: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(
-            f"The body is not acceptable JSON: {reason}",
+            f"The body is not acceptable JSON: {reason[:1].lower()}{reason[1:]}",
             errors or [{"name": "(body)", "in": "body", "reason": reason}],
         )
 

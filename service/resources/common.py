@@ -30,7 +30,7 @@ class BodyETag(str):
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters are errors, not silently ignored."""
+    """Unknown query parameters are errors, not silently ignored; JSON bodies are read strictly."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads it as a class attribute
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
