@@ -18,7 +18,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Actor, Change, Citation, IdempotentRequest, Measure, Source, Statement
+from service import bodies
+from service.errors import InvalidBody, MalformedBody
+from service.models import (
+    Actor,
+    ApiKey,
+    Change,
+    Citation,
+    IdempotentRequest,
+    Measure,
+    Source,
+    Statement,
+)
 
 ARTICLE = "kr-phased-measures-article"
 QUOTE = "South Korea's National Intelligence Service reported Friday"
@@ -420,7 +431,7 @@ def changes(session: Session) -> tuple[int, int | None]:
 
 
 def footprint(session: Session) -> tuple[int, ...]:
-    models = (Measure, Actor, Statement, Source, Citation, IdempotentRequest)
+    models = (Measure, Actor, Statement, Source, Citation, IdempotentRequest, ApiKey)
     return tuple(session.scalar(select(func.count()).select_from(m)) or 0 for m in models)
 
 
@@ -471,3 +482,31 @@ def test_hostile_input_is_a_problem_naming_the_culprit_and_writes_nothing(
         names = [error["name"] for error in r.json.get("errors", [])]
         assert case.name in names, r.json
     assert (changes(session), footprint(session)) == before
+
+
+def test_a_surrogate_pair_is_a_character_and_is_stored(
+    client: FlaskClient, auth_headers: Callable[..., dict[str, str]]
+) -> None:
+    # json.dumps escapes the emoji as the pair "\ud83d\ude00": one character, not two halves.
+    actor = {**VALID["actors"], "name": "Analyst \U0001f600", "aliases": ["\U0001f600"]}
+    headers = {**auth_headers("write"), "Content-Type": "application/json"}
+    r = client.post("/v1/actors", data=json.dumps(actor), headers=headers)
+    assert r.status_code == 201, r.json
+    assert r.json["name"] == "Analyst \U0001f600"
+
+
+def test_the_reader_takes_what_a_write_can_use_and_names_the_member_it_refuses() -> None:
+    nested = "[" * bodies.MAX_DEPTH + "]" * bodies.MAX_DEPTH
+    bodies.parse(f'{{"a": {nested}}}'.encode())  # 32 levels below the top: allowed
+    with pytest.raises(MalformedBody) as deep:
+        bodies.parse(f'{{"a": [{nested}]}}'.encode())
+    assert deep.value.errors[0]["name"] == "a"
+    assert bodies.parse(b'{"n": ' + b"9" * bodies.MAX_DIGITS + b"}")["n"] == int("9" * 100)
+    with pytest.raises(MalformedBody) as twice:
+        bodies.parse(b'{"a": [{"b": 1, "b": 2}]}')
+    assert twice.value.errors == [
+        {"name": "a.0.b", "in": "body", "reason": "The member is given twice."}
+    ]
+    with pytest.raises(InvalidBody) as surrogate:
+        bodies.parse(b'{"a": ["ok", {"\\udc00": 1}]}')
+    assert surrogate.value.errors[0]["name"] == "a.1.\\udc00"
