@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import deque
 from typing import Any
 
 from flask import Request
@@ -88,9 +89,9 @@ def _shown(name: str) -> str:
 def _problems(document: Any) -> list[tuple[int, str, str]]:
     """(status, dotted name, reason) of each refused value; iterative, so depth costs no stack."""
     found: list[tuple[int, str, str]] = []
-    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
-    while stack and len(found) < 20:
-        value, path, depth = stack.pop()
+    queue: deque[tuple[Any, str, int]] = deque([(document, "", 0)])
+    while queue and len(found) < 20:
+        value, path, depth = queue.popleft()
         if depth > MAX_DEPTH:
             # Name the outermost member: its dotted path 32 levels down would say nothing more.
             found.append((400, path.split(".")[0], f"Nested deeper than {MAX_DEPTH} levels."))
@@ -106,9 +107,9 @@ def _problems(document: Any) -> list[tuple[int, str, str]]:
                 if not _unicode(name):
                     found.append((422, _join(path, _shown(name)), "A name with a lone surrogate."))
                 else:
-                    stack.append((member, _join(path, name), depth + 1))
+                    queue.append((member, _join(path, name), depth + 1))
         elif isinstance(value, list):
-            stack.extend((item, _join(path, str(i)), depth + 1) for i, item in enumerate(value))
+            queue.extend((item, _join(path, str(i)), depth + 1) for i, item in enumerate(value))
     return found
 
 
