@@ -88,6 +88,15 @@ def server_error(code: int, error: HTTPException, headers: dict[str, str]) -> Re
     return Response(json.dumps(body), status=code, mimetype=PROBLEM_JSON, headers=headers)
 
 
+def body_too_large(headers: dict[str, str]) -> Response:
+    """Say what the limit is: a client can then split its work or shorten the text."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    reason = f"Larger than the {limit} bytes this server accepts." if limit else "Too large."
+    errors = [{"name": "(body)", "in": "body", "reason": reason}]
+    detail = f"The body is too large: {reason[0].lower()}{reason[1:]}"
+    return problem(413, "Content Too Large", detail, errors, headers)
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
@@ -109,6 +118,8 @@ class Api(flask_smorest.Api):
             headers.pop("Content-Length", None)
         if code >= 500:
             return server_error(code, error, headers)
+        if code == 413:
+            return body_too_large(headers)
         if isinstance(error, NotFound) and not data.get("message"):
             detail = f"No resource at {request.path}."
         else:

@@ -56,6 +56,19 @@ class InvalidBody(DomainError):
         super().__init__(f"Invalid body: {detail}.", errors)
 
 
+class MalformedBody(DomainError):
+    """A body that is not JSON a write can read: empty, not UTF-8, malformed, too deep."""
+
+    status = 400
+    title = "Bad Request"
+
+    def __init__(self, reason: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(
+            f"The body is not acceptable JSON: {reason[:1].lower()}{reason[1:]}",
+            errors or [{"name": "(body)", "in": "body", "reason": reason}],
+        )
+
+
 class Conflict(DomainError):
     """The write contradicts what is stored (an id taken, a record still referred to)."""
 

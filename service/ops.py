@@ -10,6 +10,7 @@ import hmac
 import logging
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -17,6 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask_cors import CORS
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import metrics, observability
 from service.config import PROJECT_ROOT, Config
@@ -28,6 +30,11 @@ METRICS_TOKEN_KEY = "register_metrics_token"
 # What browsers may read from and send to the API across origins.
 CORS_EXPOSE = ["ETag", "Link", "X-Request-ID", "Retry-After", "Content-Disposition"]
 CORS_ALLOW = ["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"]
+
+# Past the limit, up to this much of a body is read and dropped before the 413 is sent: a
+# client that writes its whole body before it reads (Python's http.client, many others) then
+# reads the answer rather than a broken pipe. Past it, the connection is cut.
+DRAIN_BYTES = 8 * 2**20
 
 blp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
@@ -110,6 +117,32 @@ def metrics_view() -> Response:
     return Response(metrics.exposition(directory), content_type=metrics.CONTENT_TYPE)
 
 
+def refuse_body_over_limit() -> None:
+    """A body past MAX_BODY_BYTES is a 413, however it is sent.
+
+    With a Content-Length, werkzeug would raise the 413 only when a view reads the body. Sent
+    in chunks (no Content-Length), werkzeug stops reading at the limit and hands on what it
+    read as if it were all of it: a write would store a truncated text.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    rest = request.environ["wsgi.input"]
+    length = request.content_length
+    if length is not None and length > limit:
+        _drain(rest, min(length, DRAIN_BYTES))
+        raise RequestEntityTooLarge()
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    # werkzeug reads a chunked body up to the limit: one byte more means it is past it.
+    if length is None and chunked and len(request.get_data()) >= limit and rest.read(1):
+        _drain(rest, DRAIN_BYTES)
+        raise RequestEntityTooLarge()
+
+
+def _drain(stream: Any, most: int) -> None:
+    """Read and drop up to ``most`` bytes of what the client is still sending."""
+    while most > 0 and (chunk := stream.read(min(most, 65536))):
+        most -= len(chunk)
+
+
 def init_app(app: Flask, config: Config, engine: Engine | None) -> None:
     """Request ids, JSON logs, metrics, CORS, the body limit and the operations routes."""
     assert engine is not None, "the database is initialised first"
@@ -117,6 +150,7 @@ def init_app(app: Flask, config: Config, engine: Engine | None) -> None:
     app.extensions[METRICS_DIR_KEY] = config.prometheus_multiproc_dir
     app.extensions[METRICS_TOKEN_KEY] = config.metrics_token
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.before_request(refuse_body_over_limit)
     observability.init_app(app, config.log_level)
     metrics.instrument_pool(engine)
     if config.cors_origins:

@@ -6,6 +6,8 @@ has in flight (for up to ``graceful_timeout`` seconds) and exits 0.
 
 from __future__ import annotations
 
+import http
+import json
 import os
 import shutil
 import tempfile
@@ -13,7 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from service.config import Config
 from service.observability import JSON_LOG_FORMAT
@@ -53,6 +57,71 @@ def gunicorn_logging(level: str) -> dict[str, Any]:
     }
 
 
+# gunicorn's default: a request line (method, path and query) of up to 4 KiB. Filters and
+# cursors fit many times over; a longer URL is a 414 problem from gunicorn itself.
+REQUEST_LINE_BYTES = 4094
+_DETAILS = {
+    414: "The request line (method, path and query) is longer than {line} bytes.",
+    431: "The request's header fields are too many or too large.",
+    500: "The server could not complete the request.",
+    501: "The request's Transfer-Encoding is not supported.",
+}
+
+
+class _Recorder:
+    """A socket that keeps what gunicorn writes to it, to learn the status it chose."""
+
+    def __init__(self) -> None:
+        self.sent = b""
+
+    def gettimeout(self) -> float:
+        return 0.0
+
+    def setblocking(self, _flag: int) -> None:
+        pass
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+    def status(self) -> int:
+        try:
+            return int(self.sent.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            return 400
+
+
+class ProblemWorker(ThreadWorker):
+    """gunicorn's threaded worker, answering the requests it refuses itself as problem+json.
+
+    A request gunicorn cannot parse (a URL past ``limit_request_line``, too many headers, a bad
+    chunk) never reaches the app; gunicorn would answer it with an HTML page.
+    """
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        # gunicorn logs the error and picks the status; only its HTML page is replaced.
+        recorder = _Recorder()
+        super().handle_error(req, recorder, addr, exc)
+        code = recorder.status()
+        phrase = http.HTTPStatus(code).phrase if code in http.HTTPStatus._value2member_map_ else ""
+        detail = _DETAILS.get(code, "The request is not valid HTTP/1.1.")
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": phrase or "Bad Request",
+                "status": code,
+                "detail": detail.format(line=self.cfg.limit_request_line),
+            }
+        ).encode()
+        head = (
+            f"HTTP/1.1 {code} {phrase}\r\nConnection: close\r\n"
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("latin-1") + body)
+        except Exception:  # the client may be gone; gunicorn gives up silently too
+            self.log.debug("Failed to send the error response.")
+
+
 class Server(BaseApplication):
     """gunicorn running :func:`service.create_app` with the settings of ``config``."""
 
@@ -79,7 +148,8 @@ class Server(BaseApplication):
             "bind": f"{config.host}:{config.port}",
             "workers": config.workers,
             "threads": config.threads,
-            "worker_class": "gthread",
+            "worker_class": ProblemWorker,
+            "limit_request_line": REQUEST_LINE_BYTES,
             "timeout": config.worker_timeout,
             "graceful_timeout": config.graceful_timeout,
             "accesslog": None,

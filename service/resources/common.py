@@ -11,9 +11,10 @@ import marshmallow as ma
 from flask import Response, current_app, request
 from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from service import cache
+from service import bodies, cache
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -29,13 +30,17 @@ class BodyETag(str):
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters are errors, not silently ignored."""
+    """Unknown query parameters are errors, not silently ignored; JSON bodies are read strictly."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads it as a class attribute
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": ma.RAISE,
         "querystring": ma.RAISE,
     }
+
+    def _raw_load_json(self, req: Any) -> Any:
+        """JSON bodies go through the strict reader: webargs' ``json.loads`` is lenient."""
+        return bodies.load(req) if is_json_request(req) else missing
 
 
 class Blueprint(flask_smorest.Blueprint):

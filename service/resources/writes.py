@@ -12,6 +12,7 @@ import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
+from service import bodies
 from service.auth import current_key_id, presented, requires
 from service.errors import DomainError
 from service.extensions import db
@@ -127,7 +128,7 @@ def create(collection: str, data: dict[str, Any]) -> Response:
 
 
 def patch(collection: str, key: str, loaded: dict[str, Any]) -> Response:
-    raw = request.get_json()
+    raw = bodies.load(request)
     changes = {name: raw[name] for name in loaded if name in raw}
     return answer(writes.update_(db.session, collection, key, changes, precondition(), author()))
 

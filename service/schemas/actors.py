@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
 
 from service import vocabularies as vocab
 from service.schemas.common import (
     CREATED,
+    MAX_ALIASES,
+    MAX_CITATIONS,
     UPDATED,
     CitationInSchema,
     CitationSchema,
     ListArgs,
     country_code,
+    many,
     page_schema,
     search,
     slug,
@@ -46,10 +48,8 @@ class ActorCreateSchema(ma.Schema):
     name = text(300, required=True)
     country = country_code(allow_none=True, load_default=None)
     role = text(300, allow_none=True, load_default=None)
-    aliases = ma.fields.List(text(200), load_default=list)
-    citations = ma.fields.List(
-        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
-    )
+    aliases = many(text(200), MAX_ALIASES, load_default=list)
+    citations = many(ma.fields.Nested(CitationInSchema), MAX_CITATIONS, required=True)
 
 
 ActorUpdateSchema = update_schema(ActorCreateSchema, "ActorUpdateSchema")

@@ -61,9 +61,54 @@ def country_code(**kwargs: Any) -> ma.fields.String:
 _NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
-def text(max_length: int | None = None, **kwargs: Any) -> ma.fields.String:
-    """Free text of 1 to ``max_length`` characters."""
+def text(max_length: int, **kwargs: Any) -> ma.fields.String:
+    """Free text of 1 to ``max_length`` characters (every string a write takes has a bound)."""
     return ma.fields.String(validate=[validate.Length(min=1, max=max_length), _NO_NUL], **kwargs)
+
+
+# What PostgreSQL's integer and bigint columns hold: a larger number is a 422, not a 500.
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+# A source's text: a 1 MiB body (MAX_BODY_BYTES' default) holds about this much; the bound
+# stays when a deployment raises the body limit, so every string of a write is finite.
+MAX_SOURCE_TEXT = 1_000_000
+
+# How many entries each list of a body may hold: far past any real record (the richest seeded
+# one has 13 citations, 4 countries, 3 items, 2 triggers), yet finite, because the cost of a
+# write grows with each entry (every citation is searched for in its source's text, every
+# country, trigger and status change is checked and written).
+MAX_COUNTRIES = 500  # every ISO 3166-1 country (249) in two roles
+MAX_ITEMS = 500
+MAX_TRIGGERS = 100
+MAX_CITATIONS = 100
+MAX_STATUS_CHANGES = 100
+MAX_ALIASES = 100
+
+# Dates a record may carry. Outside these a date is a typing mistake (9999 would sort first,
+# 0001 last): the register is about events since 1900, announced or expected up to 2100.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+_PLAUSIBLE = validate.Range(
+    min=EARLIEST_DATE,
+    max=LATEST_DATE,
+    error=f"Must be between {EARLIEST_DATE} and {LATEST_DATE}.",
+)
+
+
+def record_date(description: str, **kwargs: Any) -> ma.fields.Date:
+    """A date of a record (YYYY-MM-DD), between 1900 and 2100."""
+    return ma.fields.Date(
+        validate=_PLAUSIBLE,
+        metadata={"description": f"{description} Between {EARLIEST_DATE} and {LATEST_DATE}."},
+        **kwargs,
+    )
+
+
+def many(item: ma.fields.Field, max_items: int, **kwargs: Any) -> ma.fields.List:
+    """A list of at most ``max_items`` entries (at least one when ``required``)."""
+    least = 1 if kwargs.get("required") else None
+    return ma.fields.List(item, validate=validate.Length(min=least, max=max_items), **kwargs)
 
 
 def terms(vocabulary: Mapping[str, str], description: str) -> DelimitedList:
@@ -114,9 +159,7 @@ def check_partial_dates(data: Mapping[str, Any], names: tuple[str, ...]) -> None
 def date_pair(name: str, description: str) -> dict[str, ma.fields.Field]:
     """``name`` (a date) and ``name_precision`` (day, month or year), both nullable."""
     return {
-        name: ma.fields.Date(
-            allow_none=True, load_default=None, metadata={"description": description}
-        ),
+        name: record_date(description, allow_none=True, load_default=None),
         f"{name}_precision": term(
             vocab.DATE_PRECISIONS,
             allow_none=True,
@@ -131,9 +174,10 @@ class CitationInSchema(ma.Schema):
 
     source = slug(required=True, metadata={"example": "kr-phased-measures-article"})
     quote = text(5000, required=True, metadata={"description": "Verbatim words of the source."})
+    # An occurrence past the longest text cannot exist.
     occurrence = ma.fields.Integer(
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_SOURCE_TEXT),
         metadata={"description": "Which occurrence, when the words occur more than once."},
     )
 

@@ -43,7 +43,8 @@ class KeyCreateSchema(ma.Schema):
     scopes = ma.fields.List(
         term(SCOPES),
         required=True,
-        validate=validate.Length(min=1),
+        # Each scope at most once: a longer list could only repeat one.
+        validate=validate.Length(min=1, max=len(SCOPES)),
         metadata={"description": "`write`, `admin` (which implies `write`), or both."},
     )
 

@@ -10,6 +10,12 @@ from marshmallow import validate
 from service import vocabularies as vocab
 from service.schemas.common import (
     CREATED,
+    INT32_MAX,
+    MAX_CITATIONS,
+    MAX_COUNTRIES,
+    MAX_ITEMS,
+    MAX_STATUS_CHANGES,
+    MAX_TRIGGERS,
     UPDATED,
     CitationInSchema,
     CitationSchema,
@@ -20,6 +26,7 @@ from service.schemas.common import (
     country_code,
     date_pair,
     full_text,
+    many,
     page_schema,
     ranked_sort_arg,
     slug,
@@ -38,8 +45,13 @@ class ItemSchema(ma.Schema):
 
     name = text(300, required=True, metadata={"example": "K-2 tank"})
     category = term(vocab.ITEM_CATEGORIES, required=True, metadata={"example": "tank"})
+    # A count of equipment: never negative; a billion is past any arms deal.
     quantity = ma.fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**9)
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=0, max=10**9),
+        metadata={"description": "How many, when the source says."},
     )
 
 
@@ -169,20 +181,24 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     status = term(vocab.MEASURE_STATUSES, required=True)
     title = text(500, required=True)
     summary = text(20_000, allow_none=True, load_default=None)
-    countries = ma.fields.List(ma.fields.Nested(MeasureCountryInSchema), load_default=list)
+    countries = many(ma.fields.Nested(MeasureCountryInSchema), MAX_COUNTRIES, load_default=list)
     announced_by = slug(allow_none=True, load_default=None, metadata={"example": "yoon-suk-yeol"})
     conditional = StrictBoolean(load_default=False)
     condition = text(5000, allow_none=True, load_default=None)
     parent = slug(allow_none=True, load_default=None)
     phase = ma.fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1)
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=INT32_MAX),
+        metadata={"description": "Which stage of `parent` this is, from 1."},
     )
-    items = ma.fields.List(ma.fields.Nested(ItemSchema), load_default=list)
-    triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerInSchema), load_default=list)
-    citations = ma.fields.List(
-        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
+    items = many(ma.fields.Nested(ItemSchema), MAX_ITEMS, load_default=list)
+    triggers = many(ma.fields.Nested(MeasureTriggerInSchema), MAX_TRIGGERS, load_default=list)
+    citations = many(ma.fields.Nested(CitationInSchema), MAX_CITATIONS, required=True)
+    status_history = many(
+        ma.fields.Nested(StatusChangeInSchema), MAX_STATUS_CHANGES, load_default=list
     )
-    status_history = ma.fields.List(ma.fields.Nested(StatusChangeInSchema), load_default=list)
 
     @ma.validates_schema
     def _rules(self, data: dict, partial: object = False, **_: object) -> None:

@@ -7,10 +7,12 @@ from marshmallow import validate
 
 from service.schemas.common import (
     CREATED,
+    MAX_SOURCE_TEXT,
     UPDATED,
     CitationSchema,
     ListArgs,
     page_schema,
+    record_date,
     search,
     slug,
     sort_arg,
@@ -64,13 +66,15 @@ class SourceCreateSchema(ma.Schema):
     title = text(500, allow_none=True, load_default=None)
     publisher = text(200, allow_none=True, load_default=None)
     byline = text(300, allow_none=True, load_default=None)
-    published_on = ma.fields.Date(allow_none=True, load_default=None)
-    revised_on = ma.fields.Date(allow_none=True, load_default=None)
+    published_on = record_date("When it was published.", allow_none=True, load_default=None)
+    revised_on = record_date("Its own 'Updated on' date.", allow_none=True, load_default=None)
     url = ma.fields.Url(allow_none=True, load_default=None, validate=validate.Length(max=2000))
     language = ma.fields.String(
-        required=True, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+        required=True,
+        validate=[validate.Length(max=6), validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$")],
+        metadata={"description": "BCP 47: a language and an optional region.", "example": "en"},
     )
-    text = text(2_000_000, required=True)
+    text = text(MAX_SOURCE_TEXT, required=True)
 
 
 SourceUpdateSchema = update_schema(SourceCreateSchema, "SourceUpdateSchema")

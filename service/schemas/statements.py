@@ -8,6 +8,7 @@ from marshmallow import validate
 from service import vocabularies as vocab
 from service.schemas.common import (
     CREATED,
+    INT64_MAX,
     UPDATED,
     CitationInSchema,
     CitationSchema,
@@ -17,6 +18,7 @@ from service.schemas.common import (
     full_text,
     page_schema,
     ranked_sort_arg,
+    record_date,
     slug,
     term,
     text,
@@ -39,13 +41,19 @@ class AboutSchema(ma.Schema):
 class FigureSchema(ma.Schema):
     """A number the statement gives, e.g. a troop count."""
 
-    value = ma.fields.Integer(strict=True, required=True, metadata={"example": 10000})
+    # A count or an amount (troops, tanks, dollars): never negative, and what a bigint holds.
+    value = ma.fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(min=0, max=INT64_MAX),
+        metadata={"description": "The number, not negative.", "example": 10000},
+    )
     unit = text(60, required=True, metadata={"example": "troops"})
     qualifier = term(
         vocab.FIGURE_QUALIFIERS, allow_none=True, load_default=None, metadata={"example": "up_to"}
     )
     place = text(200, allow_none=True, load_default=None)
-    as_of = ma.fields.Date(allow_none=True, load_default=None)
+    as_of = record_date("When the number held.", allow_none=True, load_default=None)
     as_of_precision = term(vocab.DATE_PRECISIONS, allow_none=True, load_default=None)
 
     @ma.validates_schema

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
 
 from service import vocabularies as vocab
 from service.schemas.common import (
     CREATED,
+    MAX_CITATIONS,
+    MAX_COUNTRIES,
     UPDATED,
     CitationInSchema,
     CitationSchema,
@@ -17,6 +18,7 @@ from service.schemas.common import (
     country_code,
     date_pair,
     full_text,
+    many,
     page_schema,
     ranked_sort_arg,
     slug,
@@ -64,11 +66,9 @@ class TriggerCreateSchema(
     kind = term(vocab.TRIGGER_KINDS, required=True)
     title = text(500, required=True)
     description = text(20_000, allow_none=True, load_default=None)
-    countries = ma.fields.List(ma.fields.Nested(TriggerCountryInSchema), load_default=list)
+    countries = many(ma.fields.Nested(TriggerCountryInSchema), MAX_COUNTRIES, load_default=list)
     verification = term(vocab.VERIFICATIONS, required=True)
-    citations = ma.fields.List(
-        ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
-    )
+    citations = many(ma.fields.Nested(CitationInSchema), MAX_CITATIONS, required=True)
 
     @ma.validates_schema
     def _dates(self, data: dict, partial: object = False, **_: object) -> None:
