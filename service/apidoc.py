@@ -1,14 +1,19 @@
 """What the OpenAPI document says beyond each view's decorators.
 
 Operation ids, path parameters described with an example from the seeds, JSON listed
-first among a response's media types, and no pre-filled optional filters on the docs page.
+first among a response's media types, no pre-filled optional filters on the docs page, and
+each closed list of values (a vocabulary, the country codes) stated once as a component.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from apispec import BasePlugin
+import marshmallow as ma
+from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from service.schemas.common import Term
 
 # Each example is a record of the seeds (tests/test_openapi_docs.py checks they exist).
 PATH_PARAMETERS = {
@@ -55,8 +60,42 @@ def _json_first(operation: dict[str, Any]) -> None:
             response["content"] = {JSON: content[JSON], **content}
 
 
+def _single_ref(schema: dict[str, Any]) -> dict[str, Any]:
+    """``{"allOf": [ref]}`` alone is the ref: generators then name the type, not a copy."""
+    if list(schema) == ["allOf"] and len(schema["allOf"]) == 1:
+        return dict(schema["allOf"][0])
+    return schema
+
+
 class RegisterDocs(BasePlugin):
     """Complete what the views declare; a view's own ``@blp.doc(...)`` always wins."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        self.spec = spec
+        marshmallow = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin))
+        assert marshmallow.converter is not None
+        marshmallow.converter.add_attribute_function(self.term_component)
+
+    def term_component(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+        """A ``Term`` refers to its list's component: its values once, not at every use.
+
+        Listed at every use, the 249 country codes made most of the document, and a
+        generator made one enum type per use. In OpenAPI 3.0 a ``$ref`` ignores its
+        siblings, so a field's own description, default or nullability wraps it in ``allOf``.
+        """
+        if not isinstance(field, Term):
+            return {}
+        ref = self.spec.components.get_ref("schema", field.component)
+        if field.component not in self.spec.components.schemas:
+            self.spec.components.schema(
+                field.component,
+                {"type": "string", "enum": field.choices, "description": field.about},
+            )
+        ret.pop("type", None)
+        ret.pop("enum", None)
+        rest = dict(ret)
+        ret.clear()
+        return _single_ref({"allOf": [ref], **rest})
 
     def path_helper(
         self,
@@ -85,6 +124,8 @@ class RegisterDocs(BasePlugin):
                 if isinstance(parameter, dict):
                     _describe_path_parameter(parameter)
                     _example_into_description(parameter)
+                    if "schema" in parameter:  # its description moved onto the parameter
+                        parameter["schema"] = _single_ref(parameter["schema"])
             _json_first(operation)
 
 

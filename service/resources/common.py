@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Request, Response, current_app, request
 from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
 from webargs.flaskparser import FlaskParser
 
 from service import cache
+from service.api import REPEATED
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -29,13 +30,26 @@ class BodyETag(str):
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters are errors, not silently ignored."""
+    """Unknown query parameters are errors, not silently ignored; so is a repeated one.
+
+    A parameter of one value given twice (`sort=id&sort=title`) would otherwise be read as
+    its first value: the client would get an answer to a question it did not ask.
+    """
 
     DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads it as a class attribute
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": ma.RAISE,
         "querystring": ma.RAISE,
     }
+
+    def load_querystring(self, req: Request, schema: ma.Schema) -> Any:
+        proxy = super().load_querystring(req, schema)
+        single = {field.data_key or name for name, field in schema.fields.items()}
+        single -= proxy.multiple_keys
+        repeated = {key: [REPEATED] for key in single if len(req.args.getlist(key)) > 1}
+        if repeated:
+            raise ma.ValidationError(repeated)
+        return proxy
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import validate
-from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
-from service.schemas.common import country_code, terms
+from service.schemas.common import ManyValues, country_code, terms
 from service.schemas.measures import AS_OF_RULES
 
 OTHER_ROLES = [role for role in vocab.MEASURE_COUNTRY_ROLES if role != "imposer"]
@@ -53,10 +52,8 @@ class RelationQueryArgs(ma.Schema):
         },
     )
     type = terms(vocab.MEASURE_TYPES, "Measure types")
-    role = DelimitedList(
-        ma.fields.String(validate=validate.OneOf(OTHER_ROLES)),
-        validate=validate.Length(min=1),
-        metadata={"description": "Comma-separated roles of the other country."},
+    role = ManyValues(
+        ma.fields.String(validate=validate.OneOf(OTHER_ROLES)), "Roles of the other country"
     )
     status = terms(vocab.MEASURE_STATUSES, "Only measures with these statuses")
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
 
+from service.schemas.changes import change_op
 from service.schemas.common import cursor_arg, page_schema, page_size
 
 
@@ -17,9 +17,7 @@ class RevisionSchema(ma.Schema):
     """One committed change of a record."""
 
     revision = ma.fields.Integer(metadata={"description": "1 for the first, then 2, 3, …"})
-    op = ma.fields.String(
-        validate=validate.OneOf(["create", "update", "delete"]), metadata={"example": "update"}
-    )
+    op = change_op(metadata={"example": "update"})
     changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
     key_id = ma.fields.String(
         allow_none=True,
