@@ -305,10 +305,11 @@ class ListArgs(ma.Schema):
     format = ma.fields.String(
         validate=validate.OneOf(["json", "csv", "ndjson"]),
         metadata={
-            "description": "`json` (default): one page. `csv` or `ndjson`: a download of "
-            "every matching record in the same filter and sort order, read from the database "
-            "in keyset batches (`limit` is ignored; `cursor`, if given, is where it starts). "
-            "Wins over the Accept header (`text/csv`, `application/x-ndjson`)."
+            "description": "`json` (default): one page. `csv` or `ndjson`: a 303 to this"
+            " list's download, every matching record in the same filter and sort order, at"
+            " this path with `.csv` or `.ndjson` (its own operation; `cursor`, if given, is"
+            " where it starts). Wins over the Accept header (`text/csv`,"
+            " `application/x-ndjson`)."
         },
     )
 
