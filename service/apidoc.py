@@ -78,7 +78,19 @@ class RegisterDocs(BasePlugin):
         self.spec = spec
         marshmallow = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin))
         assert marshmallow.converter is not None
+        marshmallow.converter.add_attribute_function(self.no_null_default)
         marshmallow.converter.add_attribute_function(self.term_component)
+
+    def no_null_default(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+        """Leave out ``default: null``: a generator would make the field required.
+
+        openapi-typescript types a property with a default as always present, so a create
+        body would have to send `"country": null`. Leaving a nullable field out already
+        means null on a create, and on a PATCH it keeps the stored value.
+        """
+        if "default" in ret and ret["default"] is None:
+            del ret["default"]
+        return {}
 
     def term_component(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
         """A ``Term`` refers to its list's component: its values once, not at every use.
