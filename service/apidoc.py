@@ -71,11 +71,50 @@ def _single_ref(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+CURSORS = ("cursor", "since")  # the change feed resumes from `since`
+# Query parameters many operations take word for word: each one is a component, once.
+SHARED_PARAMETERS = {
+    "cursor": "Cursor",
+    "limit": "Limit",
+    "changed_since": "ChangedSince",
+    "format": "Format",
+    "as_of": "AsOf",
+}
+
+
+def _next_page_link(path: str, operation: dict[str, Any]) -> None:
+    """A paged list links its 200 to itself: `next_cursor` is the next request's cursor.
+
+    OpenAPI links tell clients and testers (schemathesis' stateful phase) where a valid
+    cursor comes from, since no other value is one. The cursor is bound to its `sort`.
+    """
+    names = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+    cursor = next((name for name in CURSORS if name in names), None)
+    responses = operation.get("responses", {})
+    ok = responses.get(200, responses.get("200"))  # flask-smorest keys by int until written
+    if cursor is None or not isinstance(ok, dict) or JSON not in ok.get("content", {}):
+        return  # not paged, or a download (its body is every record, not a page)
+    parameters = {cursor: "$response.body#/next_cursor"}
+    if "sort" in names:
+        parameters["sort"] = "$request.query.sort"
+    for name in PATH_PARAMETERS:
+        if f"{{{name}}}" in path:
+            parameters[name] = f"$request.path.{name}"
+    ok["links"] = {
+        "next": {
+            "operationId": operation["operationId"],
+            "parameters": parameters,
+            "description": "The next page: the same request from `next_cursor`.",
+        }
+    }
+
+
 class RegisterDocs(BasePlugin):
     """Complete what the views declare; a view's own ``@blp.doc(...)`` always wins."""
 
     def init_spec(self, spec: APISpec) -> None:
         self.spec = spec
+        self.shared: dict[str, dict[str, Any]] = {}
         marshmallow = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin))
         assert marshmallow.converter is not None
         marshmallow.converter.add_attribute_function(self.no_null_default)
@@ -91,6 +130,18 @@ class RegisterDocs(BasePlugin):
         if "default" in ret and ret["default"] is None:
             del ret["default"]
         return {}
+
+    def _shared(self, parameter: dict[str, Any]) -> dict[str, Any] | str:
+        """The component of a parameter every list takes alike (apispec makes the $ref)."""
+        component = SHARED_PARAMETERS.get(parameter.get("name", ""))
+        if parameter.get("in") != "query" or component is None:
+            return parameter
+        if component not in self.shared:
+            self.shared[component] = parameter
+            self.spec.components.parameter(component, "query", dict(parameter))
+        if self.shared[component] != parameter:
+            return parameter  # the same name, another meaning (a feed's `limit`)
+        return component
 
     def term_component(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
         """A ``Term`` refers to its list's component: its values once, not at every use.
@@ -143,6 +194,11 @@ class RegisterDocs(BasePlugin):
                     if "schema" in parameter:  # its description moved onto the parameter
                         parameter["schema"] = _single_ref(parameter["schema"])
             _json_first(operation)
+            _next_page_link(path or "", operation)
+            operation["parameters"] = [
+                self._shared(p) if isinstance(p, dict) else p
+                for p in operation.get("parameters", [])
+            ]
 
 
 def plugins() -> list[BasePlugin]:

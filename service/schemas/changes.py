@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from service.schemas.common import Term
+from service.schemas.common import OPAQUE, Term
 
 COLLECTIONS = ("measures", "triggers", "statements", "actors", "sources", "countries")
 OPS = ("create", "update", "delete")
@@ -68,8 +68,8 @@ class ChangeQueryArgs(ma.Schema):
     since = ma.fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Opaque cursor from a previous `next_cursor`; without it, the feed"
-            " starts at the beginning (the whole register)."
+            "description": "Where to resume: a previous page's `next_cursor`; without it, the"
+            " feed starts at the beginning (the whole register). " + OPAQUE.format(name="since")
         },
     )
     limit = ma.fields.Integer(

@@ -257,7 +257,10 @@ def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
             "next_cursor": ma.fields.String(
                 allow_none=True,
                 required=True,
-                metadata={"description": "Pass as `cursor` for the next page; null on the last."},
+                metadata={
+                    "description": "Pass as `cursor` for the next page (an opaque token); null"
+                    " on the last."
+                },
             ),
         },
         name=name,
@@ -281,11 +284,20 @@ def page_size() -> ma.fields.Integer:
     )
 
 
+OPAQUE = (
+    "An opaque token the server issued: pass it back unchanged, never build or edit one."
+    " Any other value is a 422 problem naming `{name}`."
+)
+
+
 def cursor_arg() -> ma.fields.String:
     """``cursor``: where the next page starts."""
     return ma.fields.String(
         validate=validate.Length(min=1, max=1000),
-        metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
+        metadata={
+            "description": "Where the page starts: the previous page's `next_cursor`, with"
+            " the same `sort`. " + OPAQUE.format(name="cursor")
+        },
     )
 
 
