@@ -89,6 +89,10 @@ class Server(BaseApplication):
             "child_exit": child_exit,
             # One fixed path per user: two servers on a machine would fight over it.
             "control_socket_disable": True,
+            # gunicorn's default of 4094 bytes answers a longer URL (a 1000-character cursor
+            # of non-ASCII, percent-encoded) with its own text/html 414; 0 raises the cap to
+            # 1 MiB, so the API's parameter limits answer instead, as a 422 problem.
+            "limit_request_line": 0,
         }
         for key, value in options.items():
             self.cfg.set(key, value)

@@ -107,11 +107,11 @@ def summarise(report: Path) -> dict[str, Any]:
         recorder = (json.loads(line).get("ScenarioFinished") or {}).get("recorder") or {}
         for case_id in recorder.get("cases", {}):
             cases += 1
-            for check in recorder["checks"].get(case_id, []):
+            for check in recorder.get("checks", {}).get(case_id, []):
                 checks += 1
                 if check["status"] == "failure":
                     failures[f"{recorder['label']}: {check['name']}"] += 1
-            exchange = recorder["interactions"].get(case_id) or {}
+            exchange = recorder.get("interactions", {}).get(case_id) or {}
             status = (exchange.get("response") or {}).get("status_code", 0)
             if status >= 500:
                 request = exchange["request"]
