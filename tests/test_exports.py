@@ -176,6 +176,12 @@ def test_a_list_asked_for_a_download_answers_303_to_it(
     assert client.get(location).status_code == 200
 
 
+def test_the_303_location_is_quoted_whatever_the_path_holds(client: FlaskClient) -> None:
+    r = client.get("/v1/triggers/a%0Ab/measures?format=csv")  # a newline in the id
+    assert r.status_code == 303, r.data
+    assert r.headers["Location"] == "/v1/triggers/a%0Ab/measures.csv"
+
+
 def test_a_download_takes_no_limit_and_no_other_extension(client: FlaskClient) -> None:
     r = client.get("/v1/measures.csv?limit=5")
     assert r.status_code == 400, r.data

@@ -11,7 +11,7 @@ import functools
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import flask_smorest
 import marshmallow as ma
@@ -193,7 +193,9 @@ def _downloads_elsewhere(func: F) -> F:
         if fmt == "json":
             return func(view, args, **path)
         query = [(k, v) for k, v in request.args.items(multi=True) if k not in NOT_IN_DOWNLOADS]
-        location = f"{request.path.rstrip('/')}.{fmt}{'?' + urlencode(query) if query else ''}"
+        # Quoted: a path parameter may hold anything, a newline included (schemathesis sent one).
+        path = quote(request.path.rstrip("/"))
+        location = f"{path}.{fmt}{'?' + urlencode(query) if query else ''}"
         redirect = Response(status=303, headers={"Location": location, "Vary": "Accept"})
         del redirect.headers["Content-Type"]  # no body, so no media type
         return redirect
