@@ -194,8 +194,8 @@ def _downloads_elsewhere(func: F) -> F:
             return func(view, args, **path)
         query = [(k, v) for k, v in request.args.items(multi=True) if k not in NOT_IN_DOWNLOADS]
         # Quoted: a path parameter may hold anything, a newline included (schemathesis sent one).
-        path = quote(request.path.rstrip("/"))
-        location = f"{path}.{fmt}{'?' + urlencode(query) if query else ''}"
+        listed = quote(request.path.rstrip("/"))
+        location = f"{listed}.{fmt}{'?' + urlencode(query) if query else ''}"
         redirect = Response(status=303, headers={"Location": location, "Vary": "Accept"})
         del redirect.headers["Content-Type"]  # no body, so no media type
         return redirect
