@@ -6,6 +6,9 @@ the short pytest run applies the same two rules inline.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from typing import Any
 
 import schemathesis
@@ -15,19 +18,30 @@ CURSORS = ("cursor", "since")
 WRITES = {"POST", "PATCH", "DELETE"}
 
 
+def _issued(token: Any) -> bool:
+    """Whether ``token`` could be a cursor the server issued: base64url of a JSON object."""
+    if not isinstance(token, str):
+        return False
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError):
+        return False
+    return isinstance(payload, dict)
+
+
 @schemathesis.hook
 def before_call(ctx: Any, case: schemathesis.Case, **kwargs: Any) -> None:
-    """A positive case pages from the start: an invented cursor is rightly a 422.
+    """A positive case sends only a cursor the server issued: an invented one is a 422.
 
-    The stateful phase keeps its cursors: it follows the `next` links, so they are real.
+    The stateful phase's cursors come from the `next` links, so they are kept; the first
+    request of a chain is generated like any other, and pages from the start.
     """
     meta = case.meta
     if not case.query or meta is None or meta.generation.mode.is_negative:
         return
-    if str(meta.phase.name) == "stateful":
-        return
     for name in CURSORS:
-        case.query.pop(name, None)
+        if name in case.query and not _issued(case.query[name]):
+            del case.query[name]
 
 
 @schemathesis.hook

@@ -257,6 +257,24 @@ def test_a_list_filter_takes_repeated_keys_and_commas_alike(
 @pytest.mark.parametrize(
     ("url", "name"),
     [
+        ("/v1/measures?cursor=not-issued", "cursor"),
+        ("/v1/measures/kr-k2-tanks-poland/revisions?cursor=not-issued", "cursor"),
+        ("/v1/changes?since=not-issued", "since"),
+    ],
+)
+def test_a_cursor_the_server_did_not_issue_is_a_422_naming_its_parameter(
+    client: FlaskClient, url: str, name: str
+) -> None:
+    r = client.get(url)
+    assert r.status_code == 422, r.json
+    assert r.content_type == "application/problem+json"
+    assert [e["name"] for e in r.json["errors"]] == [name]
+    assert f"'{name}'" in r.json["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
         ("/v1/measures?sort=id&sort=-id", "sort"),
         ("/v1/measures?country=KR&country=PL", "country"),
         ("/v1/countries/KR/measures?role=imposer&role=target", "role"),
