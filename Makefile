@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test pytest lint format migrate seed serve openapi
+.PHONY: install run test pytest lint format migrate seed serve openapi schemathesis
 
 install: $(VENV)/.installed
 
@@ -42,3 +42,6 @@ format: install
 
 openapi: install
 	$(BIN)/python -m service openapi
+
+schemathesis: install  ## the long run: a live server, every check and phase, >= 10,000 cases a backend
+	$(BIN)/pytest -m exhaustive -s tests/test_schemathesis.py

@@ -15,6 +15,7 @@ from service.errors import PROBLEM_JSON, flatten, problem
 from service.observability import current_request_id
 
 UNKNOWN_FIELD = "Unknown field."
+REPEATED = "Given more than once; it takes one value."
 
 
 class FieldErrorSchema(ma.Schema):
@@ -48,7 +49,7 @@ _LOCATIONS = {"json": "body", "query": "query", "view_args": "path", "headers": 
 
 
 def validation_problem(messages: dict[str, Any]) -> Response:
-    """Unknown query parameters are a 400; any other invalid input a 422."""
+    """Unknown or repeated single-valued query parameters are a 400; other bad input a 422."""
     errors = []
     for location, fields in messages.items():
         place = _LOCATIONS.get(location, location)
@@ -60,6 +61,11 @@ def validation_problem(messages: dict[str, Any]) -> Response:
     if unknown:
         names = ", ".join(sorted(e["name"] for e in unknown))
         return problem(400, "Bad Request", f"Unknown query parameter(s): {names}.", unknown)
+    repeated = [e for e in errors if e["in"] == "query" and e["reason"] == REPEATED]
+    if repeated:
+        names = ", ".join(sorted(e["name"] for e in repeated))
+        detail = f"Query parameter(s) given more than once but taking one value: {names}."
+        return problem(400, "Bad Request", detail, repeated)
     detail = "; ".join(
         f"invalid {e['in']} {'parameter' if e['in'] == 'query' else 'field'} "
         f"'{e['name']}': {e['reason'].rstrip('.')}"

@@ -1,14 +1,19 @@
 """What the OpenAPI document says beyond each view's decorators.
 
 Operation ids, path parameters described with an example from the seeds, JSON listed
-first among a response's media types, and no pre-filled optional filters on the docs page.
+first among a response's media types, no pre-filled optional filters on the docs page, and
+each closed list of values (a vocabulary, the country codes) stated once as a component.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from apispec import BasePlugin
+import marshmallow as ma
+from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from service.schemas.common import Term
 
 # Each example is a record of the seeds (tests/test_openapi_docs.py checks they exist).
 PATH_PARAMETERS = {
@@ -19,6 +24,10 @@ PATH_PARAMETERS = {
     "source_id": ("The source's id.", "kr-phased-measures-article"),
     "code": ("The country's ISO 3166-1 alpha-2 code, in any case.", "KR"),
     "key_id": ("The API key's id: the 16 hex digits after `reg_` in its token.", None),
+    "format": (
+        "`csv` (a header, then one row a record) or `ndjson` (one JSON object a line).",
+        "csv",
+    ),
 }
 JSON = "application/json"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
@@ -55,8 +64,105 @@ def _json_first(operation: dict[str, Any]) -> None:
             response["content"] = {JSON: content[JSON], **content}
 
 
+def _single_ref(schema: dict[str, Any]) -> dict[str, Any]:
+    """``{"allOf": [ref]}`` alone is the ref: generators then name the type, not a copy."""
+    if list(schema) == ["allOf"] and len(schema["allOf"]) == 1:
+        return dict(schema["allOf"][0])
+    return schema
+
+
+CURSORS = ("cursor", "since")  # the change feed resumes from `since`
+# Query parameters many operations take word for word: each one is a component, once.
+SHARED_PARAMETERS = {
+    "cursor": "Cursor",
+    "limit": "Limit",
+    "changed_since": "ChangedSince",
+    "format": "Format",
+    "as_of": "AsOf",
+}
+
+
+def _next_page_link(path: str, operation: dict[str, Any]) -> None:
+    """A paged list links its 200 to itself: `next_cursor` is the next request's cursor.
+
+    OpenAPI links tell clients and testers (schemathesis' stateful phase) where a valid
+    cursor comes from, since no other value is one. The cursor is bound to its `sort`.
+    """
+    names = {p.get("name") for p in operation.get("parameters", []) if isinstance(p, dict)}
+    cursor = next((name for name in CURSORS if name in names), None)
+    responses = operation.get("responses", {})
+    ok = responses.get(200, responses.get("200"))  # flask-smorest keys by int until written
+    if cursor is None or not isinstance(ok, dict) or JSON not in ok.get("content", {}):
+        return  # not paged, or a download (its body is every record, not a page)
+    parameters = {cursor: "$response.body#/next_cursor"}
+    if "sort" in names:
+        parameters["sort"] = "$request.query.sort"
+    for name in PATH_PARAMETERS:
+        if f"{{{name}}}" in path:
+            parameters[name] = f"$request.path.{name}"
+    ok["links"] = {
+        "next": {
+            "operationId": operation["operationId"],
+            "parameters": parameters,
+            "description": "The next page: the same request from `next_cursor`.",
+        }
+    }
+
+
 class RegisterDocs(BasePlugin):
     """Complete what the views declare; a view's own ``@blp.doc(...)`` always wins."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        self.spec = spec
+        self.shared: dict[str, dict[str, Any]] = {}
+        marshmallow = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin))
+        assert marshmallow.converter is not None
+        marshmallow.converter.add_attribute_function(self.no_null_default)
+        marshmallow.converter.add_attribute_function(self.term_component)
+
+    def no_null_default(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+        """Leave out ``default: null``: a generator would make the field required.
+
+        openapi-typescript types a property with a default as always present, so a create
+        body would have to send `"country": null`. Leaving a nullable field out already
+        means null on a create, and on a PATCH it keeps the stored value.
+        """
+        if "default" in ret and ret["default"] is None:
+            del ret["default"]
+        return {}
+
+    def _shared(self, parameter: dict[str, Any]) -> dict[str, Any] | str:
+        """The component of a parameter every list takes alike (apispec makes the $ref)."""
+        component = SHARED_PARAMETERS.get(parameter.get("name", ""))
+        if parameter.get("in") != "query" or component is None:
+            return parameter
+        if component not in self.shared:
+            self.shared[component] = parameter
+            self.spec.components.parameter(component, "query", dict(parameter))
+        if self.shared[component] != parameter:
+            return parameter  # the same name, another meaning (a feed's `limit`)
+        return component
+
+    def term_component(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+        """A ``Term`` refers to its list's component: its values once, not at every use.
+
+        Listed at every use, the 249 country codes made most of the document, and a
+        generator made one enum type per use. In OpenAPI 3.0 a ``$ref`` ignores its
+        siblings, so a field's own description, default or nullability wraps it in ``allOf``.
+        """
+        if not isinstance(field, Term):
+            return {}
+        ref = self.spec.components.get_ref("schema", field.component)
+        if field.component not in self.spec.components.schemas:
+            self.spec.components.schema(
+                field.component,
+                {"type": "string", "enum": field.choices, "description": field.about},
+            )
+        ret.pop("type", None)
+        ret.pop("enum", None)
+        rest = dict(ret)
+        ret.clear()
+        return _single_ref({"allOf": [ref], **rest})
 
     def path_helper(
         self,
@@ -85,7 +191,14 @@ class RegisterDocs(BasePlugin):
                 if isinstance(parameter, dict):
                     _describe_path_parameter(parameter)
                     _example_into_description(parameter)
+                    if "schema" in parameter:  # its description moved onto the parameter
+                        parameter["schema"] = _single_ref(parameter["schema"])
             _json_first(operation)
+            _next_page_link(path or "", operation)
+            operation["parameters"] = [
+                self._shared(p) if isinstance(p, dict) else p
+                for p in operation.get("parameters", [])
+            ]
 
 
 def plugins() -> list[BasePlugin]:

@@ -57,9 +57,10 @@ def gunicorn_logging(level: str) -> dict[str, Any]:
     }
 
 
-# gunicorn's default: a request line (method, path and query) of up to 4 KiB. Filters and
-# cursors fit many times over; a longer URL is a 414 problem from gunicorn itself.
-REQUEST_LINE_BYTES = 4094
+# gunicorn's default of 4094 bytes answers a longer URL (a 1000-character cursor of
+# non-ASCII, percent-encoded) itself; 0 raises its cap to 1 MiB, so the API's parameter
+# limits answer, as a 422 problem. Past 1 MiB gunicorn's 414 is a problem too (ProblemWorker).
+REQUEST_LINE_BYTES = 0
 _DETAILS = {
     414: "The request line (method, path and query) is longer than {line} bytes.",
     431: "The request's header fields are too many or too large.",
@@ -109,7 +110,7 @@ class ProblemWorker(ThreadWorker):
                 "type": "about:blank",
                 "title": phrase or "Bad Request",
                 "status": code,
-                "detail": detail.format(line=self.cfg.limit_request_line),
+                "detail": detail.format(line=self.cfg.limit_request_line or 2**20),
             }
         ).encode()
         head = (

@@ -237,6 +237,64 @@ def test_an_unknown_query_parameter_is_a_400_naming_it(client: FlaskClient) -> N
 
 
 @pytest.mark.parametrize(
+    "query",
+    [
+        "status=threatened&status=announced",  # what generated clients send (explode: true)
+        "status=threatened,announced",
+        "status=threatened&status=announced,threatened",
+    ],
+)
+def test_a_list_filter_takes_repeated_keys_and_commas_alike(
+    client: FlaskClient, query: str
+) -> None:
+    both = _all(client, f"/v1/measures?{query}")
+    threatened = _all(client, "/v1/measures?status=threatened")
+    announced = _all(client, "/v1/measures?status=announced")
+    assert threatened and announced
+    assert sorted(m["id"] for m in both) == sorted(m["id"] for m in threatened + announced)
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/measures?cursor=not-issued", "cursor"),
+        ("/v1/measures/kr-k2-tanks-poland/revisions?cursor=not-issued", "cursor"),
+        ("/v1/changes?since=not-issued", "since"),
+    ],
+)
+def test_a_cursor_the_server_did_not_issue_is_a_422_naming_its_parameter(
+    client: FlaskClient, url: str, name: str
+) -> None:
+    r = client.get(url)
+    assert r.status_code == 422, r.json
+    assert r.content_type == "application/problem+json"
+    assert [e["name"] for e in r.json["errors"]] == [name]
+    assert f"'{name}'" in r.json["detail"]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/v1/measures?sort=id&sort=-id", "sort"),
+        ("/v1/measures?country=KR&country=PL", "country"),
+        ("/v1/countries/KR/measures?role=imposer&role=target", "role"),
+        ("/v1/changes?limit=1&limit=2", "limit"),
+        ("/v1/timeline?from=2024-01-01&from=2024-02-01", "from"),
+    ],
+)
+def test_a_single_valued_parameter_given_twice_is_a_400_naming_it(
+    client: FlaskClient, url: str, name: str
+) -> None:
+    r = client.get(url)
+    assert r.status_code == 400, r.json
+    assert r.content_type == "application/problem+json"
+    assert r.json["errors"] == [
+        {"name": name, "in": "query", "reason": "Given more than once; it takes one value."}
+    ]
+    assert name in r.json["detail"]
+
+
+@pytest.mark.parametrize(
     ("query", "name"),
     [
         ("status=rumoured", "status"),

@@ -49,7 +49,7 @@ def _ndjson(text: str) -> list[Any]:
 
 
 def test_measures_csv_has_a_header_and_one_readable_row_per_measure(client: FlaskClient) -> None:
-    r = client.get("/v1/measures?format=csv")
+    r = client.get("/v1/measures.csv")
     assert r.status_code == 200, r.data
     assert r.mimetype == "text/csv"
     assert r.headers["Content-Disposition"] == 'attachment; filename="measures.csv"'
@@ -69,7 +69,7 @@ def test_measures_csv_has_a_header_and_one_readable_row_per_measure(client: Flas
 
 def test_csv_joins_many_values_readably(client: FlaskClient) -> None:
     measures = {m["id"]: m for m in _all(client, "/v1/measures")}
-    rows = _csv(client.get("/v1/measures?format=csv").get_data(as_text=True))
+    rows = _csv(client.get("/v1/measures.csv").get_data(as_text=True))
     row = next(r for r in rows if measures[r["id"]]["triggers"] and measures[r["id"]]["citations"])
     measure = measures[row["id"]]
     trigger = measure["triggers"][0]
@@ -80,7 +80,7 @@ def test_csv_joins_many_values_readably(client: FlaskClient) -> None:
 
 def test_statement_csv_flattens_figure_about_and_citation(client: FlaskClient) -> None:
     statements = _all(client, "/v1/statements?has_figure=true")
-    rows = _csv(client.get("/v1/statements?has_figure=true&format=csv").get_data(as_text=True))
+    rows = _csv(client.get("/v1/statements.csv?has_figure=true").get_data(as_text=True))
     assert len(rows) == len(statements) > 0
     for row, statement in zip(rows, statements, strict=True):
         assert row["figure_value"] == str(statement["figure"]["value"])
@@ -94,7 +94,7 @@ def test_statement_csv_flattens_figure_about_and_citation(client: FlaskClient) -
 def test_csv_honours_the_filters_and_sort_of_the_list(client: FlaskClient) -> None:
     query = "country=KR&role=imposer&sort=title"
     expected = [m["id"] for m in _all(client, f"/v1/measures?{query}")]
-    r = client.get(f"/v1/measures?{query}&format=csv")
+    r = client.get(f"/v1/measures.csv?{query}")
     assert r.status_code == 200, r.data
     assert [row["id"] for row in _csv(r.get_data(as_text=True))] == expected
     assert 0 < len(expected) < len(_all(client, "/v1/measures"))
@@ -102,7 +102,7 @@ def test_csv_honours_the_filters_and_sort_of_the_list(client: FlaskClient) -> No
 
 @pytest.mark.parametrize("url", LISTS)
 def test_ndjson_lines_are_the_json_items_of_every_page(client: FlaskClient, url: str) -> None:
-    r = client.get(f"{url}?format=ndjson")
+    r = client.get(f"{url}.ndjson")
     assert r.status_code == 200, r.data
     assert r.mimetype == "application/x-ndjson"
     assert _ndjson(r.get_data(as_text=True)) == _all(client, url)
@@ -110,7 +110,7 @@ def test_ndjson_lines_are_the_json_items_of_every_page(client: FlaskClient, url:
 
 @pytest.mark.parametrize("url", LISTS)
 def test_every_list_answers_csv_with_one_row_per_record(client: FlaskClient, url: str) -> None:
-    r = client.get(url, headers={"Accept": "text/csv"})
+    r = client.get(url, headers={"Accept": "text/csv"}, follow_redirects=True)
     assert r.status_code == 200, r.data
     name = url.rsplit("/", 1)[-1]
     assert r.headers["Content-Disposition"] == f'attachment; filename="{name}.csv"'
@@ -130,7 +130,7 @@ def test_every_list_answers_csv_with_one_row_per_record(client: FlaskClient, url
 def test_the_accept_header_picks_the_format(
     client: FlaskClient, accept: str, mimetype: str
 ) -> None:
-    r = client.get("/v1/actors", headers={"Accept": accept})
+    r = client.get("/v1/actors", headers={"Accept": accept}, follow_redirects=True)
     assert r.status_code == 200 and r.get_data(), r.data
     assert r.mimetype == mimetype
     assert "Accept" in r.headers.get("Vary", "")
@@ -140,7 +140,7 @@ def test_format_wins_over_accept(client: FlaskClient) -> None:
     r = client.get("/v1/actors?format=json", headers={"Accept": "text/csv"})
     assert r.status_code == 200, r.data
     assert r.mimetype == "application/json" and "items" in r.json
-    r = client.get("/v1/actors?format=csv", headers={"Accept": "application/xml"})
+    r = client.get("/v1/actors.csv", headers={"Accept": "application/xml"}, follow_redirects=True)
     assert r.status_code == 200 and r.get_data(), r.data
     assert r.mimetype == "text/csv"
 
@@ -154,6 +154,41 @@ def test_an_accept_header_we_cannot_satisfy_is_a_406_problem(client: FlaskClient
     assert r.status_code == 406, r.data
 
 
+@pytest.mark.parametrize(
+    ("url", "headers", "location"),
+    [
+        ("/v1/measures?format=csv", {}, "/v1/measures.csv"),
+        (
+            "/v1/countries/KR/measures?role=imposer&format=ndjson&limit=5",
+            {},
+            "/v1/countries/KR/measures.ndjson?role=imposer",
+        ),
+        ("/v1/actors?sort=name", {"Accept": "text/csv"}, "/v1/actors.csv?sort=name"),
+    ],
+)
+def test_a_list_asked_for_a_download_answers_303_to_it(
+    client: FlaskClient, url: str, headers: dict[str, str], location: str
+) -> None:
+    r = client.get(url, headers=headers)
+    assert r.status_code == 303, r.data
+    assert r.headers["Location"] == location
+    assert "Accept" in r.headers["Vary"]
+    assert client.get(location).status_code == 200
+
+
+def test_the_303_location_is_quoted_whatever_the_path_holds(client: FlaskClient) -> None:
+    r = client.get("/v1/triggers/a%0Ab/measures?format=csv")  # a newline in the id
+    assert r.status_code == 303, r.data
+    assert r.headers["Location"] == "/v1/triggers/a%0Ab/measures.csv"
+
+
+def test_a_download_takes_no_limit_and_no_other_extension(client: FlaskClient) -> None:
+    r = client.get("/v1/measures.csv?limit=5")
+    assert r.status_code == 400, r.data
+    assert r.json["errors"][0]["name"] == "limit"
+    assert client.get("/v1/measures.xlsx").status_code == 404
+
+
 def test_an_unknown_format_is_a_422(client: FlaskClient) -> None:
     r = client.get("/v1/measures?format=xlsx")
     assert r.status_code == 422, r.json
@@ -161,7 +196,7 @@ def test_an_unknown_format_is_a_422(client: FlaskClient) -> None:
 
 
 def test_a_bad_cursor_is_a_422_before_any_export_starts(client: FlaskClient) -> None:
-    r = client.get("/v1/measures?format=csv&cursor=not-a-cursor")
+    r = client.get("/v1/measures.csv?cursor=not-a-cursor")
     assert r.status_code == 422, r.data
     assert r.content_type == "application/problem+json"
 
@@ -179,7 +214,7 @@ def test_exports_stream_every_record_in_keyset_batches(
 
     monkeypatch.setattr(actors, "list_", counting)
     monkeypatch.setitem(client.application.config, "EXPORT_BATCH_SIZE", 4)
-    r = client.get("/v1/actors?format=ndjson&sort=name&limit=1")
+    r = client.get("/v1/actors.ndjson?sort=name")
     assert r.status_code == 200, r.data
     assert [a["id"] for a in _ndjson(r.get_data(as_text=True))] == expected
     assert len(calls) == -(-len(expected) // 4) > 1
@@ -202,7 +237,7 @@ def test_csv_cells_cannot_start_a_formula(client: FlaskClient, session: Session)
     )
     actors.put(session, data)
     session.flush()
-    rows = _csv(client.get("/v1/actors?q=HYPERLINK&format=csv").get_data(as_text=True))
+    rows = _csv(client.get("/v1/actors.csv?q=HYPERLINK").get_data(as_text=True))
     assert len(rows) == 1
     assert rows[0]["name"] == "'" + data["name"]
     assert rows[0]["role"] == "'+1 cmd"
@@ -225,11 +260,11 @@ def test_items_read_as_name_category_and_known_quantity() -> None:
 
 
 def test_an_export_of_nothing_is_just_the_header(client: FlaskClient) -> None:
-    r = client.get("/v1/measures?q=zzzqqq&format=csv")
+    r = client.get("/v1/measures.csv?q=zzzqqq")
     assert r.status_code == 200, r.data
     assert r.get_data(as_text=True).count("\r\n") == 1
     assert r.get_data(as_text=True).startswith("id,type,status,")
-    r = client.get("/v1/measures?q=zzzqqq&format=ndjson")
+    r = client.get("/v1/measures.ndjson?q=zzzqqq")
     assert r.status_code == 200 and r.get_data() == b""
 
 
@@ -243,11 +278,11 @@ def test_partial_dates_keep_their_precision() -> None:
 def test_an_export_answers_304_until_the_register_changes(
     client: FlaskClient, session: Session
 ) -> None:
-    r = client.get("/v1/actors?format=csv")
+    r = client.get("/v1/actors.csv")
     assert r.status_code == 200 and r.get_data(), r.data  # read it all: the stream ends
     etag = r.headers["ETag"]
-    assert client.get("/v1/actors?format=csv", headers={"If-None-Match": etag}).status_code == 304
-    other = client.get("/v1/actors?format=ndjson")
+    assert client.get("/v1/actors.csv", headers={"If-None-Match": etag}).status_code == 304
+    other = client.get("/v1/actors.ndjson")
     assert other.get_data() and other.headers["ETag"] != etag
     citation = session.scalars(select(Citation).order_by(Citation.id)).first()
     assert citation is not None
@@ -263,7 +298,7 @@ def test_an_export_answers_304_until_the_register_changes(
         ),
     )
     session.commit()  # the change feed, and so the register's version, moves on commit
-    r = client.get("/v1/actors?format=csv", headers={"If-None-Match": etag})
+    r = client.get("/v1/actors.csv", headers={"If-None-Match": etag})
     assert r.status_code == 200 and r.get_data(), r.data
     assert r.headers["ETag"] != etag
 

@@ -1,11 +1,21 @@
 """A real client, generated from the OpenAPI document, finds nothing wrong.
 
-Bounded: a few dozen generated requests per operation per backend, so CI stays fast.
+The suite's run is bounded: a few dozen generated requests per operation per backend,
+every check, so CI stays fast. The long run (`make schemathesis`, marked `exhaustive`
+and left out of the default suite) drives a live server with `schemathesis run`: every
+check, every phase including the stateful one, over 10,000 cases per backend.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -16,6 +26,10 @@ from schemathesis.specs.openapi.checks import (
     missing_required_header,
     positive_data_acceptance,
 )
+
+from service.config import PROJECT_ROOT
+from tests.conftest import database_url
+from tests.servers import Running
 
 pytestmark = pytest.mark.slow
 WRITES = {"POST", "PATCH", "DELETE"}
@@ -64,3 +78,86 @@ def test_api_conforms_to_its_openapi_document(
         # exactly this; the check expects a 400 or 422 (tests/test_writes.py checks 428).
         excluded.append(missing_required_header)
     case.call_and_validate(headers=admin, checks=list(CHECKS.get_all()), excluded_checks=excluded)
+
+
+# ~60 operations x up to this many cases per phase: over 10,000 cases per backend.
+LONG_RUN_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100"))
+LONG_RUN_MIN_CASES = int(os.environ.get("SCHEMATHESIS_MIN_CASES", "10000"))
+
+
+def _service(url: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def summarise(report: Path) -> dict[str, Any]:
+    """Cases, checks run, failed checks by operation and check, and every 5xx answer."""
+    cases = checks = 0
+    failures: Counter[str] = Counter()
+    server_errors: list[str] = []
+    for line in report.read_text(encoding="utf-8").splitlines():
+        recorder = (json.loads(line).get("ScenarioFinished") or {}).get("recorder") or {}
+        for case_id in recorder.get("cases", {}):
+            cases += 1
+            for check in recorder.get("checks", {}).get(case_id, []):
+                checks += 1
+                if check["status"] == "failure":
+                    failures[f"{recorder['label']}: {check['name']}"] += 1
+            exchange = recorder.get("interactions", {}).get(case_id) or {}
+            status = (exchange.get("response") or {}).get("status_code", 0)
+            if status >= 500:
+                request = exchange["request"]
+                server_errors.append(f"{status} {request['method']} {request['uri']}")
+    return {"cases": cases, "checks": checks, "failures": failures, "5xx": server_errors}
+
+
+@pytest.mark.exhaustive
+def test_a_long_run_against_a_live_server_finds_nothing(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = database_url(backend, request, tmp_path)
+    _service(url, "migrate")
+    _service(url, "seed")
+    created = _service(url, "keys", "create", "--name", "schemathesis", "--scope", "admin")
+    token = next(line for line in created.splitlines() if line.startswith("reg_"))
+    logs = tmp_path / "server"
+    logs.mkdir()
+    env = {"DATABASE_URL": url, "RATE_LIMIT_ENABLED": "false"}
+    server = Running(["-m", "service", "serve", "--workers", "2"], env, logs)
+    try:
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                *("run", f"http://127.0.0.1:{server.port}/openapi.json"),
+                *("--checks", "all", "--phases", "examples,coverage,fuzzing,stateful"),
+                *("-H", f"Authorization: Bearer {token}"),
+                *("--max-examples", str(LONG_RUN_EXAMPLES), "--workers", "2"),
+                *("--report", "ndjson", "--report-dir", str(tmp_path / "report")),
+            ],
+            cwd=tmp_path,
+            env={
+                **os.environ,
+                "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks",
+                "PYTHONPATH": str(PROJECT_ROOT),
+            },
+            capture_output=True,
+            text=True,
+            timeout=4 * 3600,
+        )
+    finally:
+        server.stop()
+    found = summarise(next((tmp_path / "report").glob("*.ndjson")))
+    print(f"schemathesis on {backend}: {found}")
+    print(done.stdout[-3000:])
+    assert not found["5xx"], found["5xx"][:20]
+    assert not found["failures"], done.stdout[-10000:]
+    assert done.returncode == 0, done.stdout[-10000:] + done.stderr[-3000:]
+    assert found["cases"] >= LONG_RUN_MIN_CASES, found

@@ -230,7 +230,7 @@ def test_changed_since_keeps_the_entries_of_records_changed_since(
 
 
 def test_the_timeline_exports_as_ndjson_with_the_same_entries(client: FlaskClient) -> None:
-    r = client.get("/v1/timeline?format=ndjson&kind=statement")
+    r = client.get("/v1/timeline.ndjson?kind=statement")
     assert r.status_code == 200, r.data
     lines = [json.loads(line) for line in r.get_data(as_text=True).splitlines() if line]
     assert lines == _walk(client, "/v1/timeline?kind=statement")

@@ -24,7 +24,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("")
+@blp.list_route("")
 class Actors(MethodView):
     @blp.etag
     @blp.query(ActorQueryArgs)

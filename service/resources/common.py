@@ -1,20 +1,30 @@
-"""What every resource shares: a strict argument parser, paging headers, error docs."""
+"""What every resource shares: a strict argument parser, paging headers, error docs.
+
+A list answers JSON pages at its path and downloads (every match as CSV or NDJSON) at
+the same path with `.csv` or `.ndjson`: two operations, so a generated client types the
+list as JSON alone rather than a union of JSON and text.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import flask_smorest
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Flask, Request, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from flask.views import MethodView
 from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from service import bodies, cache
+from service.api import REPEATED
 from service.exports import stream
 from service.exports.negotiation import CSV, NDJSON, negotiate
 from service.extensions import db
@@ -30,7 +40,12 @@ class BodyETag(str):
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters are errors, not silently ignored; JSON bodies are read strictly."""
+    """Unknown query parameters are errors, not silently ignored; so is a repeated one.
+
+    A parameter of one value given twice (`sort=id&sort=title`) would otherwise be read as
+    its first value: the client would get an answer to a question it did not ask. JSON bodies
+    are read strictly (:mod:`service.bodies`).
+    """
 
     DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs reads it as a class attribute
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
@@ -42,9 +57,40 @@ class StrictParser(FlaskParser):
         """JSON bodies go through the strict reader: webargs' ``json.loads`` is lenient."""
         return bodies.load(req) if is_json_request(req) else missing
 
+    def load_querystring(self, req: Request, schema: ma.Schema) -> Any:
+        proxy = super().load_querystring(req, schema)
+        single = {field.data_key or name for name, field in schema.fields.items()}
+        single -= proxy.multiple_keys
+        repeated = {key: [REPEATED] for key in single if len(req.args.getlist(key)) > 1}
+        if repeated:
+            raise ma.ValidationError(repeated)
+        return proxy
+
+
+class _SetupState(BlueprintSetupState):
+    """A rule starting with `.` extends the prefix itself: `/v1/measures` + `.csv`."""
+
+    def add_url_rule(self, rule: str, *args: Any, **kwargs: Any) -> None:
+        if not (rule.startswith(".") and self.url_prefix):
+            return super().add_url_rule(rule, *args, **kwargs)
+        prefix, self.url_prefix = self.url_prefix, None
+        try:
+            super().add_url_rule(prefix.rstrip("/") + rule, *args, **kwargs)
+        finally:
+            self.url_prefix = prefix
+
+
+DOWNLOAD_FORMATS = "<any(csv, ndjson):format>"
+NOT_IN_DOWNLOADS = ("limit", "format")  # a download has every record, in the path's format
+
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = StrictParser()
+
+    def make_setup_state(
+        self, app: Flask, options: dict[str, Any], first_registration: bool = False
+    ) -> BlueprintSetupState:
+        return _SetupState(self, app, options, first_registration)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +105,11 @@ class Blueprint(flask_smorest.Blueprint):
             not_modified.data = {"headers": {"ETag": f'"{etag}"'}}
             raise not_modified
 
+    def _set_etag_in_response(self, response: Response) -> None:
+        """A redirect (a list's 303 to its download) has no representation to tag."""
+        if not 300 <= response.status_code < 400:
+            super()._set_etag_in_response(response)
+
     def set_etag(self, etag_data: Any, etag_schema: Any = None) -> None:
         """Take a ``BodyETag`` as it is; hash anything else as flask-smorest does."""
         if isinstance(etag_data, BodyETag):
@@ -71,30 +122,99 @@ class Blueprint(flask_smorest.Blueprint):
     def query(self, schema: type[ma.Schema]) -> Callable[[F], F]:
         """Parse the query string with ``schema``; 400 for unknown names, 422 for bad values.
 
-        A list (``schema`` extends ``ListArgs``) also documents its CSV and NDJSON exports
-        and the 406 of an Accept header it cannot satisfy: ``paged`` answers them.
+        A list (``schema`` extends ``ListArgs``, routed with ``list_route``) answers a
+        request for CSV or NDJSON (``format`` or Accept) with a 303 to its download.
         """
         # An instance, not the class: webargs would build a new schema for every request.
         parse = self.arguments(schema(), location="query", as_kwargs=False)
         bad_request = self.alt_response(400, response="BAD_REQUEST")
-        exports = [
-            self.alt_response(200, **EXPORT_DOCS[CSV], content_type=CSV, success=True),
-            self.alt_response(200, **EXPORT_DOCS[NDJSON], content_type=NDJSON, success=True),
+        downloads = [
+            self.alt_response(303, description=SEE_DOWNLOAD, headers=LOCATION_HEADER),
             self.alt_response(406, response="NOT_ACCEPTABLE"),
         ]
 
         def decorator(func: F) -> F:
-            func = bad_request(parse(func))
-            if issubclass(schema, ListArgs):
-                for document in exports:
-                    func = document(func)
+            if not issubclass(schema, ListArgs):
+                return bad_request(parse(func))
+            func = bad_request(parse(_downloads_elsewhere(func)))
+            func._list_args = schema  # type: ignore[attr-defined]  # read by list_route
+            for document in downloads:
+                func = document(func)
             return func
 
         return decorator
 
+    def list_route(self, rule: str) -> Callable[[type[MethodView]], type[MethodView]]:
+        """Route a list view at ``rule`` and its downloads at ``rule.csv``, ``rule.ndjson``.
+
+        The download operation runs the list's own ``get`` with the same filters and sort,
+        minus ``limit``; the path's extension is the format.
+        """
+
+        def decorator(view: type[MethodView]) -> type[MethodView]:
+            self.route(rule)(view)
+            download = self._download_view(view)
+            self.route(f"{rule}.{DOWNLOAD_FORMATS}", endpoint=download.__name__)(download)
+            return view
+
+        return decorator
+
+    def _download_view(self, view: type[MethodView]) -> type:
+        listed = view.get  # type: ignore[attr-defined]
+        schema: type[ma.Schema] = listed._list_args
+        run_list = inspect.unwrap(listed)  # the view's body, under the parsing and docs
+        what = (listed.__doc__ or "").strip().splitlines()[0].removeprefix("List ")
+        what = what.split(",")[0].rstrip(".")
+
+        def get(self: MethodView, args: dict[str, Any], format: str, **path: str) -> Any:
+            return run_list(self, {**args, "format": format}, **path)
+
+        get.__doc__ = (
+            f"Download {what}: every match, as CSV or NDJSON.\n\nThe list's filters and sort"
+            " apply; records are read in keyset batches and streamed."
+        )
+        documented = self.alt_response(200, **EXPORT_DOCS[CSV], content_type=CSV, success=True)(
+            self.alt_response(200, **EXPORT_DOCS[NDJSON], content_type=NDJSON, success=True)(
+                self.alt_response(400, response="BAD_REQUEST")(
+                    self.arguments(
+                        schema(exclude=NOT_IN_DOWNLOADS), location="query", as_kwargs=False
+                    )(get)
+                )
+            )
+        )
+        # 404: another extension, or (on a nested list) an unknown parent.
+        documented = self.not_found(documented)
+        return type(f"{view.__name__}Download", (MethodView,), {"get": self.etag(documented)})
+
     def not_found(self, func: F) -> F:
         return self.alt_response(404, response="NOT_FOUND")(func)
 
+
+def _downloads_elsewhere(func: F) -> F:
+    """A list asked for CSV or NDJSON answers 303 with the download's URL."""
+
+    @functools.wraps(func)
+    def wrapper(view: MethodView, args: dict[str, Any], **path: str) -> Any:
+        fmt = negotiate(args.get("format"))
+        if fmt == "json":
+            return func(view, args, **path)
+        query = [(k, v) for k, v in request.args.items(multi=True) if k not in NOT_IN_DOWNLOADS]
+        # Quoted: a path parameter may hold anything, a newline included (schemathesis sent one).
+        listed = quote(request.path.rstrip("/"))
+        location = f"{listed}.{fmt}{'?' + urlencode(query) if query else ''}"
+        redirect = Response(status=303, headers={"Location": location, "Vary": "Accept"})
+        del redirect.headers["Content-Type"]  # no body, so no media type
+        return redirect
+
+    return wrapper  # type: ignore[return-value]
+
+
+SEE_DOWNLOAD = (
+    "`format=csv` or `format=ndjson` (or an Accept header preferring `text/csv` or"
+    " `application/x-ndjson`): the download is at `Location`, this path with `.csv` or"
+    " `.ndjson`, the same filters and sort, without `limit`."
+)
+LOCATION_HEADER = {"Location": {"description": "The download's URL.", "schema": {"type": "string"}}}
 
 LINK_HEADER = {
     "Link": {
@@ -140,18 +260,19 @@ def paged(
 ) -> Any:
     """One page of ``fetch(args)`` as JSON with its ``Link`` header, or every record.
 
-    CSV and NDJSON (``format`` or Accept) stream every matching record in keyset batches;
+    CSV and NDJSON (``format``, which only a download sets) stream every matching record
+    in keyset batches;
     ``item`` is the schema of one record, shared by the JSON page and the exports.
     ``render``, where a resource has one, turns a page of rows into what ``item`` would
     dump (documents, or their JSON as ``orjson.Fragment``), in one go: the page is then
     encoded once and its ETag is the body's hash. ``export`` turns rows into documents
     for the exports.
     """
-    fmt = negotiate(args.get("format"))
+    fmt = args.get("format") or "json"
     if fmt != "json":
         # An export's ETag comes from the register's fingerprint, before any record is read.
         _blueprint().set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
-        name = request.path.rstrip("/").rsplit("/", 1)[-1]
+        name = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(f".{fmt}")
         response = stream.list_export(fetch, args, item(), fmt, name, export)
         response.headers["Vary"] = "Accept"
         return response

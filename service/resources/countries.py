@@ -28,7 +28,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("")
+@blp.list_route("")
 class Countries(MethodView):
     @blp.etag
     @blp.query(CountryQueryArgs)
@@ -55,7 +55,7 @@ class CountryItem(MethodView):
         return countries.get(db.session, code)
 
 
-@blp.route("/<string:code>/measures")
+@blp.list_route("/<string:code>/measures")
 class CountryMeasures(MethodView):
     @blp.etag
     @blp.not_found

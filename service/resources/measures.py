@@ -50,7 +50,7 @@ def measures_paged(args: dict[str, Any], **within: str) -> Any:
     return paged(fetch, args, MeasureSchema, render=_render(as_of), export=export)
 
 
-@blp.route("")
+@blp.list_route("")
 class Measures(MethodView):
     @blp.etag
     @blp.query(MeasureQueryArgs)

@@ -27,7 +27,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("")
+@blp.list_route("")
 class Sources(MethodView):
     @blp.etag
     @blp.query(SourceQueryArgs)
@@ -79,7 +79,7 @@ class SourceItem(MethodView):
 writes.revisions_view(blp, "sources", "source", "source_id")
 
 
-@blp.route("/<string:source_id>/citations")
+@blp.list_route("/<string:source_id>/citations")
 class SourceCitations(MethodView):
     @blp.etag
     @blp.not_found

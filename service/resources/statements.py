@@ -24,7 +24,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("")
+@blp.list_route("")
 class Statements(MethodView):
     @blp.etag
     @blp.query(StatementQueryArgs)

@@ -20,7 +20,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("/timeline")
+@blp.list_route("/timeline")
 class Timeline(MethodView):
     @blp.etag
     @blp.query(TimelineQueryArgs)
@@ -34,7 +34,7 @@ class Timeline(MethodView):
         return paged(lambda a: timeline.list_(db.session, a), args, TimelineEntrySchema)
 
 
-@blp.route("/countries/<string:code>/timeline")
+@blp.list_route("/countries/<string:code>/timeline")
 class CountryTimeline(MethodView):
     @blp.etag
     @blp.not_found

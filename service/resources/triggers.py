@@ -31,7 +31,7 @@ class TriggerMeasuresQueryArgs(ListArgs, MeasureAsOfArgs):
     sort = sort_arg(["id", "announced_on", "title"], "-announced_on")
 
 
-@blp.route("")
+@blp.list_route("")
 class Triggers(MethodView):
     @blp.etag
     @blp.query(TriggerQueryArgs)
@@ -76,7 +76,7 @@ class TriggerItem(MethodView):
 writes.revisions_view(blp, "triggers", "trigger", "trigger_id")
 
 
-@blp.route("/<string:trigger_id>/measures")
+@blp.list_route("/<string:trigger_id>/measures")
 class TriggerMeasures(MethodView):
     @blp.etag
     @blp.not_found

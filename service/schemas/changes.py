@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
+from service.schemas.common import OPAQUE, Term
+
 COLLECTIONS = ("measures", "triggers", "statements", "actors", "sources", "countries")
 OPS = ("create", "update", "delete")
+
+
+def _collection(**kwargs: Any) -> Term:
+    """A collection of records, as its path under `/v1/` names it."""
+    return Term(
+        "Collection", COLLECTIONS, "A collection of records: its path under `/v1/`.", **kwargs
+    )
+
+
+def change_op(**kwargs: Any) -> Term:
+    """What a committed change did to a record."""
+    about = "What a committed change did to the record: `create`, `update` or `delete`."
+    return Term("ChangeOp", OPS, about, **kwargs)
 
 
 class ChangeSchema(ma.Schema):
@@ -15,9 +32,7 @@ class ChangeSchema(ma.Schema):
     seq = ma.fields.Integer(
         metadata={"description": "Position in the feed; increases in commit order."}
     )
-    collection = ma.fields.String(
-        validate=validate.OneOf(COLLECTIONS), metadata={"example": "measures"}
-    )
+    collection = _collection(metadata={"example": "measures"})
     id = ma.fields.String(
         attribute="record_id",
         metadata={
@@ -25,7 +40,7 @@ class ChangeSchema(ma.Schema):
             "example": "kr-k2-tanks-poland",
         },
     )
-    op = ma.fields.String(validate=validate.OneOf(OPS), metadata={"example": "update"})
+    op = change_op(metadata={"example": "update"})
     changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
     data = ma.fields.Dict(
         allow_none=True,
@@ -53,8 +68,8 @@ class ChangeQueryArgs(ma.Schema):
     since = ma.fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Opaque cursor from a previous `next_cursor`; without it, the feed"
-            " starts at the beginning (the whole register)."
+            "description": "Where to resume: a previous page's `next_cursor`; without it, the"
+            " feed starts at the beginning (the whole register). " + OPAQUE.format(name="since")
         },
     )
     limit = ma.fields.Integer(
@@ -62,7 +77,4 @@ class ChangeQueryArgs(ma.Schema):
         validate=validate.Range(min=1, max=1000),
         metadata={"description": "Changes per page (1–1000)."},
     )
-    collection = ma.fields.String(
-        validate=validate.OneOf(COLLECTIONS),
-        metadata={"description": "Only changes of this collection."},
-    )
+    collection = _collection(metadata={"description": "Only changes of this collection."})

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import marshmallow as ma
 import pycountry
 from marshmallow import validate
-from webargs.fields import DelimitedList
 
 from service import vocabularies as vocab
 from service.models.base import ID_LENGTH
@@ -36,23 +35,70 @@ class StrictBoolean(ma.fields.Boolean):
         return value
 
 
-def term(vocabulary: Mapping[str, str], **kwargs: Any) -> ma.fields.String:
-    """A string that must be a term of ``vocabulary`` (documented as an enum)."""
-    return ma.fields.String(validate=validate.OneOf(list(vocabulary)), **kwargs)
+class Term(ma.fields.String):
+    """A string from a closed list, documented once as the schema component ``component``.
+
+    Every field of the same list refers to that one component (``service.apidoc``), so a
+    generated client has one enum type for it, and the document lists its values once.
+    """
+
+    def __init__(
+        self,
+        component: str,
+        choices: Sequence[str],
+        about: str,
+        *,
+        case_insensitive: bool = False,
+        error: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        one_of = _CaseInsensitiveOneOf if case_insensitive else validate.OneOf
+        super().__init__(validate=one_of(list(choices), error=error), **kwargs)
+        self.component = component
+        self.choices = list(choices)
+        self.about = about
 
 
-_ISO_CODES = sorted(c.alpha_2 for c in pycountry.countries)
-# Lookups are case-insensitive, so the documented enum admits both cases.
-COUNTRY_CODES = [*_ISO_CODES, *(code.lower() for code in _ISO_CODES)]
+class _CaseInsensitiveOneOf(validate.OneOf):
+    """``OneOf`` for values looked up in any case; the choices document the canonical case."""
+
+    def __call__(self, value: Any) -> Any:
+        if not isinstance(value, str) or value.upper() not in self.choices:
+            raise ma.ValidationError(self._format_error(value))
+        return value
 
 
-def country_code(**kwargs: Any) -> ma.fields.String:
-    """An ISO 3166-1 alpha-2 code in either case (documented as an enum)."""
-    metadata = {"description": "ISO 3166-1 alpha-2 code, any case.", "example": "KR"}
-    metadata |= kwargs.pop("metadata", {})
-    return ma.fields.String(
-        validate=validate.OneOf(COUNTRY_CODES, error="Not an ISO 3166-1 alpha-2 country code."),
-        metadata=metadata,
+def _component_name(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+def term(vocabulary: Mapping[str, str], name: str | None = None, **kwargs: Any) -> Term:
+    """A string that must be a term of ``vocabulary`` (documented as a shared enum).
+
+    ``name`` is the vocabulary's, for one that ``GET /v1/vocabularies`` does not serve.
+    """
+    if name is None:
+        name = next(name for name, terms in vocab.ALL.items() if terms is vocabulary)
+        where = f"A term of the `{name}` vocabulary (`GET /v1/vocabularies`)."
+    else:
+        where = "One of:"
+    definitions = "; ".join(f"`{t}`: {d.rstrip('.')}" for t, d in vocabulary.items())
+    about = f"{where} {definitions}."
+    return Term(_component_name(name), list(vocabulary), about, **kwargs)
+
+
+ISO_CODES = sorted(c.alpha_2 for c in pycountry.countries)
+
+
+def country_code(**kwargs: Any) -> Term:
+    """An ISO 3166-1 alpha-2 code in either case, documented in upper case."""
+    kwargs["metadata"] = {"example": "KR"} | kwargs.get("metadata", {})
+    return Term(
+        "CountryCode",
+        ISO_CODES,
+        "ISO 3166-1 alpha-2 country code; lookups are case-insensitive (`kr` is `KR`).",
+        case_insensitive=True,
+        error="Not an ISO 3166-1 alpha-2 country code.",
         **kwargs,
     )
 
@@ -111,13 +157,36 @@ def many(item: ma.fields.Field, max_items: int, **kwargs: Any) -> ma.fields.List
     return ma.fields.List(item, validate=validate.Length(min=least, max=max_items), **kwargs)
 
 
-def terms(vocabulary: Mapping[str, str], description: str) -> DelimitedList:
-    """A comma-separated list of terms; `status=` is a mistake, not "every status"."""
-    return DelimitedList(
-        term(vocabulary),
-        validate=validate.Length(min=1),
-        metadata={"description": f"{description} (comma-separated)."},
-    )
+class ManyValues(ma.fields.List):
+    """A query parameter of several values: its key repeated, or values separated by commas.
+
+    Repeating the key is OpenAPI's default for an array (`style: form, explode: true`) and
+    what generated clients send; commas are shorter to type. Both may be mixed. `status=` is
+    a mistake, not "every status".
+    """
+
+    is_multiple = True  # webargs hands over every value of a repeated key, not the first
+
+    def __init__(self, inner: ma.fields.Field, description: str, **kwargs: Any) -> None:
+        how = "Several values: repeat the parameter, or separate them with commas."
+        super().__init__(
+            inner,
+            validate=validate.Length(min=1),
+            metadata={"description": f"{description.rstrip('.')}. {how}"},
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise self.make_error("invalid")
+        parts = [part for each in values for part in each.split(",")]
+        return super()._deserialize(parts, attr, data, **kwargs)
+
+
+def terms(vocabulary: Mapping[str, str], description: str, name: str | None = None) -> ManyValues:
+    """Terms of ``vocabulary`` to filter by, any of which matches (``name``: see :func:`term`)."""
+    return ManyValues(term(vocabulary, name), description)
 
 
 def search(**kwargs: Any) -> ma.fields.String:
@@ -232,7 +301,10 @@ def page_schema(item: type[ma.Schema], name: str) -> type[ma.Schema]:
             "next_cursor": ma.fields.String(
                 allow_none=True,
                 required=True,
-                metadata={"description": "Pass as `cursor` for the next page; null on the last."},
+                metadata={
+                    "description": "Pass as `cursor` for the next page (an opaque token); null"
+                    " on the last."
+                },
             ),
         },
         name=name,
@@ -256,11 +328,20 @@ def page_size() -> ma.fields.Integer:
     )
 
 
+OPAQUE = (
+    "An opaque token the server issued: pass it back unchanged, never build or edit one."
+    " Any other value is a 422 problem naming `{name}`."
+)
+
+
 def cursor_arg() -> ma.fields.String:
     """``cursor``: where the next page starts."""
     return ma.fields.String(
         validate=validate.Length(min=1, max=1000),
-        metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
+        metadata={
+            "description": "Where the page starts: the previous page's `next_cursor`, with"
+            " the same `sort`. " + OPAQUE.format(name="cursor")
+        },
     )
 
 
@@ -280,10 +361,11 @@ class ListArgs(ma.Schema):
     format = ma.fields.String(
         validate=validate.OneOf(["json", "csv", "ndjson"]),
         metadata={
-            "description": "`json` (default): one page. `csv` or `ndjson`: a download of "
-            "every matching record in the same filter and sort order, read from the database "
-            "in keyset batches (`limit` is ignored; `cursor`, if given, is where it starts). "
-            "Wins over the Accept header (`text/csv`, `application/x-ndjson`)."
+            "description": "`json` (default): one page. `csv` or `ndjson`: a 303 to this"
+            " list's download, every matching record in the same filter and sort order, at"
+            " this path with `.csv` or `.ndjson` (its own operation; `cursor`, if given, is"
+            " where it starts). Wins over the Accept header (`text/csv`,"
+            " `application/x-ndjson`)."
         },
     )
 

@@ -19,7 +19,7 @@ class KeySchema(ma.Schema):
 
     id = ma.fields.String(metadata=_ID)
     name = ma.fields.String(metadata={"example": "newsroom sync"})
-    scopes = ma.fields.List(ma.fields.String(validate=validate.OneOf(list(SCOPES))))
+    scopes = ma.fields.List(term(SCOPES, "scope"))
     created_at = ma.fields.AwareDateTime(metadata={"description": "When it was created (UTC)."})
     revoked_at = ma.fields.AwareDateTime(
         allow_none=True,
@@ -41,7 +41,7 @@ class NewKeySchema(KeySchema):
 class KeyCreateSchema(ma.Schema):
     name = text(200, required=True, metadata={"description": "Who or what the key is for."})
     scopes = ma.fields.List(
-        term(SCOPES),
+        term(SCOPES, "scope"),
         required=True,
         # Each scope at most once: a longer list could only repeat one.
         validate=validate.Length(min=1, max=len(SCOPES)),

@@ -84,10 +84,10 @@ class RelationQueryArgs(ma.Schema):
             " other country, `any` both. Without `country` it changes nothing."
         },
     )
-    edge = terms(EDGES, "Only edges drawn from these records: `measure`, `trigger`")
+    edge = terms(EDGES, "Only edges drawn from these records", "relation_edge")
     type = terms(vocab.MEASURE_TYPES, "Measure types; only measure edges are then listed")
     trigger_kind = terms(vocab.TRIGGER_KINDS, "Trigger kinds; only trigger edges are then listed")
-    role = terms(OTHER_ROLES, "Roles of the other country")
+    role = terms(OTHER_ROLES, "Roles of the other country", "relation_role")
     status = terms(
         vocab.MEASURE_STATUSES, "Only measures with these statuses; only measure edges are listed"
     )

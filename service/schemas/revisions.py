@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import validate
 
-from service.schemas.common import cursor_arg, page_schema, page_size
+from service.schemas.changes import change_op
+from service.schemas.common import cursor_arg, page_schema, page_size, term
 
 
 class FieldChangeSchema(ma.Schema):
@@ -17,17 +17,15 @@ class RevisionSchema(ma.Schema):
     """One committed change of a record."""
 
     revision = ma.fields.Integer(metadata={"description": "1 for the first, then 2, 3, …"})
-    op = ma.fields.String(
-        validate=validate.OneOf(["create", "update", "delete"]), metadata={"example": "update"}
-    )
+    op = change_op(metadata={"example": "update"})
     changed_at = ma.fields.AwareDateTime(metadata={"description": "When it was committed (UTC)."})
-    by = ma.fields.String(
-        validate=validate.OneOf(["api", "local"]),
-        metadata={
-            "description": "`api` when made through the API with a key; `local` when made"
-            " by the seed loader or another command on the server.",
-            "example": "api",
+    by = term(
+        {
+            "api": "Made through the API with a key.",
+            "local": "Made by the seed loader or another command on the server.",
         },
+        "revision_author",
+        metadata={"example": "api"},
     )
     key_id = ma.fields.String(
         allow_none=True,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
-from webargs.fields import DelimitedList
 
-from service.schemas.common import CitationSchema, ListArgs, page_schema
+from service.schemas.common import CitationSchema, ListArgs, ManyValues, Term, page_schema
 from service.schemas.statements import AboutSchema
 from service.services.timeline import KINDS
 
 ONLY_FOR = "Only for `kind={}`; null otherwise."
+
+
+def _kind(**kwargs: Any) -> Term:
+    about = "A kind of timeline entry: a trigger, a statement or a measure's status change."
+    return Term("TimelineKind", KINDS, about, **kwargs)
 
 
 class TimelineEntrySchema(ma.Schema):
@@ -20,7 +26,7 @@ class TimelineEntrySchema(ma.Schema):
         metadata={"description": "When; a month or year date is the first day of its period."}
     )
     date_precision = ma.fields.String(metadata={"example": "day"})
-    kind = ma.fields.String(validate=validate.OneOf(KINDS), metadata={"example": "trigger"})
+    kind = _kind(metadata={"example": "trigger"})
     id = ma.fields.String(
         metadata={
             "description": "The trigger's or the statement's id; for a status change, the"
@@ -94,11 +100,7 @@ class TimelineQueryArgs(ListArgs):
             + OVERLAP
         }
     )
-    kind = DelimitedList(
-        ma.fields.String(validate=validate.OneOf(KINDS)),
-        validate=validate.Length(min=1),  # `kind=` is a mistake, not "every kind"
-        metadata={"description": "Comma-separated kinds of entry."},
-    )
+    kind = ManyValues(_kind(), "Kinds of entry")
     sort = ma.fields.String(
         load_default="date",
         validate=validate.OneOf(["date", "-date"]),

@@ -245,10 +245,10 @@ class InvalidSince(DomainError):
     status = 422
     title = "Unprocessable Content"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, parameter: str = "since") -> None:
         super().__init__(
-            f"Invalid value for query parameter 'since': {reason}",
-            [{"name": "since", "in": "query", "reason": reason}],
+            f"Invalid value for query parameter '{parameter}': {reason}",
+            [{"name": parameter, "in": "query", "reason": reason}],
         )
 
 
@@ -262,17 +262,21 @@ class FeedPage:
 _MAX_SEQ = 2**63 - 1
 
 
-def position(cursor: str | None) -> int:
-    """The seq a cursor stands after (0: the beginning of the feed)."""
+def position(cursor: str | None, parameter: str = "since") -> int:
+    """The seq a cursor stands after (0: the beginning of the feed).
+
+    ``parameter`` is the query parameter that carried it, for the 422 to name.
+    """
     if cursor is None:
         return 0
+    reason = "the cursor is not one this service issued"
     try:
         payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError) as error:
-        raise InvalidSince("the cursor is not one this service issued") from error
+        raise InvalidSince(reason, parameter) from error
     seq = payload.get("seq") if isinstance(payload, dict) else None
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= _MAX_SEQ:
-        raise InvalidSince("the cursor is not one this service issued")
+        raise InvalidSince(reason, parameter)
     return seq
 
 

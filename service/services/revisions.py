@@ -56,7 +56,7 @@ def revisions(
     session: Session, collection: str, record_id: str, label: str, limit: int, cursor: str | None
 ) -> RevisionPage:
     """The revisions of ``record_id``, oldest first, after ``cursor``."""
-    after = position(cursor)
+    after = position(cursor, "cursor")
     mine = (Change.collection == collection, Change.record_id == record_id)
     rows = list(
         session.scalars(
