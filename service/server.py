@@ -57,10 +57,10 @@ def gunicorn_logging(level: str) -> dict[str, Any]:
     }
 
 
-# gunicorn's default of 4094 bytes answers a longer URL (a 1000-character cursor of
-# non-ASCII, percent-encoded) itself; 0 raises its cap to 1 MiB, so the API's parameter
-# limits answer, as a 422 problem. Past 1 MiB gunicorn's 414 is a problem too (ProblemWorker).
-REQUEST_LINE_BYTES = 0
+# The longest request line gunicorn takes (its default is 4094): most over-long parameters
+# then reach the API and get its 422 naming them. 0 would mean no limit at all for the
+# request line gunicorn reads into memory. Past it, gunicorn's 414 is a problem+json too.
+REQUEST_LINE_BYTES = 8190
 _DETAILS = {
     414: "The request line (method, path and query) is longer than {line} bytes.",
     431: "The request's header fields are too many or too large.",
@@ -110,7 +110,7 @@ class ProblemWorker(ThreadWorker):
                 "type": "about:blank",
                 "title": phrase or "Bad Request",
                 "status": code,
-                "detail": detail.format(line=self.cfg.limit_request_line or 2**20),
+                "detail": detail.format(line=self.cfg.limit_request_line),
             }
         ).encode()
         head = (
