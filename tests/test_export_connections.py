@@ -95,13 +95,19 @@ def test_two_hundred_downloads_leave_no_connection_checked_out_and_a_write_goes_
     try:
         started = time.monotonic()
         with writer.begin() as connection:
-            connection.execute(update(Actor).where(Actor.id == "nis").values(name=Actor.name))
+            connection.execute(
+                update(Actor)
+                .where(Actor.id == "national-intelligence-service")
+                .values(name=Actor.name)
+            )
         assert time.monotonic() - started < 1
     finally:
         writer.dispose()
     started = time.monotonic()
     with app.app_context(), Session(_engine(app)) as session, session.begin():
-        session.execute(update(Actor).where(Actor.id == "nis").values(name=Actor.name))
+        session.execute(
+            update(Actor).where(Actor.id == "national-intelligence-service").values(name=Actor.name)
+        )
     assert time.monotonic() - started < 1
     assert _engine(app).pool.checkedout() == 0  # type: ignore[attr-defined]
 
