@@ -7,14 +7,16 @@ rolled-back connection: what they check is the pool, and what another connection
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from service import create_app
@@ -24,6 +26,7 @@ from service.extensions import db, make_engine
 from service.models import Actor, Statement
 from service.seeding import load
 from tests.conftest import GENEROUS_LIMITS, SEEDS, database_url
+from tests.servers import Running
 
 DOWNLOADS = [
     "/v1/export",
@@ -247,3 +250,80 @@ def test_an_export_on_postgresql_reads_at_repeatable_read_and_read_only(
     assert app.test_client().get("/_snapshot").status_code == 200
     assert seen == [("repeatable read", "on")]
     assert _engine(app).pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def _cut_off(port: int, path: str) -> None:
+    """Start a download and hang up after its first bytes, as a client that gives up."""
+    with socket.socket() as sock:
+        # A small window: the server is still writing when the connection drops.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        assert sock.recv(1024).startswith(b"HTTP/1.1 200")
+        # Unread data at close: the peer gets a reset, the server a failed write.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+
+
+def _checked_out(server: Running) -> float:
+    status, body = server.get("/metrics")
+    assert status == 200, body
+    line = next(
+        line
+        for line in body.decode().splitlines()
+        if line.startswith("register_db_pool_checked_out")
+    )
+    return float(line.rsplit(" ", 1)[1])
+
+
+@pytest.fixture
+def big_register_url(migrated_url: str) -> str:
+    """A register whose export (some 10 MB) outlasts every socket buffer on the way."""
+    engine = make_engine(migrated_url)
+    rows = [
+        {"id": f"actor-{n:05}", "kind": "expert", "name": f"Actor {n} " + "x" * 200}
+        for n in range(25_000)
+    ]
+    with Session(engine) as session, session.begin():
+        session.execute(insert(Actor), rows)
+    engine.dispose()
+    return migrated_url
+
+
+def test_a_served_worker_survives_downloads_finished_and_cut_off(
+    big_register_url: str, tmp_path: Path
+) -> None:
+    """The real server (gunicorn), one worker of one thread: one pool to exhaust.
+
+    Before, the 58th download of a worker waited for a connection and failed.
+    """
+    env = {
+        "DATABASE_URL": big_register_url,
+        "RATE_LIMIT_ENABLED": "false",
+        "RESPONSE_CACHE_BYTES": "0",
+        "DB_POOL_TIMEOUT": "2",
+    }
+    server = Running(["-m", "service", "serve", "--workers", "1", "--threads", "1"], env, tmp_path)
+    try:
+        for n in range(80):
+            path = ["/v1/measures?format=csv", "/v1/statements?format=ndjson"][n % 2]
+            status, _headers, body = server.request("GET", path)
+            assert status == 200, (n, body[:300])
+        for n in range(6):
+            _cut_off(server.port, ["/v1/export", "/v1/actors?format=ndjson"][n % 2])
+        deadline = time.monotonic() + 10
+        while _checked_out(server) and time.monotonic() < deadline:
+            time.sleep(0.1)  # the worker notices a hang-up on its next write
+        assert _checked_out(server) == 0
+        assert server.get("/readyz")[0] == 200
+        writer = make_engine(big_register_url)
+        try:
+            started = time.monotonic()
+            with writer.begin() as connection:
+                connection.execute(
+                    update(Actor).where(Actor.id == "actor-00001").values(name=Actor.name)
+                )
+            assert time.monotonic() - started < 1
+        finally:
+            writer.dispose()
+    finally:
+        assert server.stop() == 0
