@@ -95,6 +95,7 @@ DATABASE_HINTS = {
     " stuck transaction): retry when it ends",
     "timeout": "the statement ran past DB_STATEMENT_TIMEOUT_MS: retry, or raise the bound",
     "pool": "every connection is in use: retry",
+    "overloaded": "the database is short of memory or connections: retry",
     "unreachable": "is the database running, and is DATABASE_URL right?",
     "": "is the database migrated? python -m service migrate",
 }

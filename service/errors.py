@@ -171,7 +171,9 @@ _PG_STATES = {
     "40P01": "locked",  # deadlock_detected: PostgreSQL rolled this transaction back
     "40001": "locked",  # serialization_failure
 }
-_PG_CLASSES = {"08": "unreachable", "53": "unreachable", "57": "unreachable"}
+# 08 connection exception, 53 insufficient resources (out of memory or of connections),
+# 57 operator intervention (the server shutting down or starting).
+_PG_CLASSES = {"08": "unreachable", "53": "overloaded", "57": "unreachable"}
 _UNAVAILABLE = {
     "locked": (
         "The register is busy: a lock it needs was held past the wait allowed. "
@@ -184,6 +186,7 @@ _UNAVAILABLE = {
         1,
     ),
     "pool": ("Every database connection is in use; retry shortly.", 1),
+    "overloaded": ("The database is short of resources; retry shortly.", 5),
     "unreachable": (
         "The database cannot be reached. Nothing was written; retry shortly.",
         5,

@@ -65,7 +65,9 @@ def make_engine(url: str, bounds: Bounds | None = None) -> Engine:
     parsed = make_url(url)
     pool: dict[str, Any] = {} if bounds.pool_s is None else {"pool_timeout": bounds.pool_s}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if not parsed.database or parsed.database == ":memory:":
+            pool = {}  # one connection per thread (SingletonThreadPool): nothing to wait for
+        else:
             from pathlib import Path
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
