@@ -15,7 +15,7 @@ from service import apidoc, auth, cache, headers, ops, ratelimit
 from service.api import Api
 from service.config import Config
 from service.errors import register_error_handlers
-from service.extensions import db
+from service.extensions import Bounds, db
 
 API_TITLE = "The register"
 API_VERSION = "0.1.0"
@@ -74,7 +74,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         },
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the schemas' field order
-    db.init_app(app, engine)
+    db.init_app(app, engine, database_bounds(config))
     cache.init_app(app, config.response_cache_bytes)
     api = Api(app, spec_kwargs={"extra_plugins": apidoc.plugins()})
     app.extensions["register_api"] = api
@@ -122,6 +122,16 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
     return app
+
+
+def database_bounds(config: Config) -> Bounds:
+    """The bounds of ``config`` on how long a request may wait on the database."""
+    return Bounds(
+        statement_ms=config.db_statement_timeout_ms,
+        lock_ms=config.db_lock_timeout_ms,
+        pool_s=config.db_pool_timeout,
+        connect_s=config.db_connect_timeout,
+    )
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:

@@ -77,15 +77,28 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import DBAPIError
 
+        from service.errors import database_trouble
+
         try:
             return super().invoke(ctx)
         except DBAPIError as error:
             reason = str(error.orig).strip().splitlines()[0]
-            click.echo(
-                f"database error: {reason} (is the database migrated? python -m service migrate)",
-                err=True,
-            )
+            # The hint follows the cause: sending someone to migrate a database that is
+            # only locked, or down, sends them the wrong way.
+            hint = DATABASE_HINTS.get(database_trouble(error) or "", DATABASE_HINTS[""])
+            click.echo(f"database error: {reason} ({hint})", err=True)
             sys.exit(1)
+
+
+DATABASE_HINTS = {
+    "locked": "another process holds a lock on the database (a long export or write, or a"
+    " stuck transaction): retry when it ends",
+    "timeout": "the statement ran past DB_STATEMENT_TIMEOUT_MS: retry, or raise the bound",
+    "pool": "every connection is in use: retry",
+    "overloaded": "the database is short of memory or connections: retry",
+    "unreachable": "is the database running, and is DATABASE_URL right?",
+    "": "is the database migrated? python -m service migrate",
+}
 
 
 @click.group(cls=Commands)
@@ -240,9 +253,11 @@ def keys_group() -> None:
 
 @contextmanager
 def _session() -> Iterator[Session]:
+    from service import database_bounds
     from service.extensions import make_engine
 
-    engine = make_engine(Config.from_env().database_url)
+    config = settings()
+    engine = make_engine(config.database_url, database_bounds(config))
     try:
         # Keys are printed after the commit: keep their loaded values.
         with Session(engine, expire_on_commit=False) as session:

@@ -108,6 +108,13 @@ class Config:
     metrics_token: Annotated[str | None, Field(min_length=16)] = None
     # Bytes of rendered JSON reads kept per process (0: no response cache).
     response_cache_bytes: Annotated[int, Field(ge=0)] = 64 * 2**20
+    # What one request may cost the database. Past a bound the answer is a 503 with
+    # Retry-After, not a request that hangs: one held lock would otherwise stall every
+    # request behind it, and a stopped database every worker thread.
+    db_statement_timeout_ms: Annotated[int, Field(ge=0)] = 15_000  # PostgreSQL; 0: none
+    db_lock_timeout_ms: Annotated[int, Field(ge=1)] = 5_000  # PostgreSQL; SQLite busy timeout
+    db_pool_timeout: Annotated[float, Field(gt=0)] = 10.0  # seconds for a free connection
+    db_connect_timeout: Annotated[int, Field(ge=1)] = 5  # seconds, PostgreSQL
 
     @classmethod
     def from_env(cls) -> Config:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, json
 from marshmallow.exceptions import SCHEMA
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -156,3 +159,107 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Response:
         return problem(error.status, error.title, error.detail, error.errors)
+
+    register_database_error_handlers(app)
+
+
+class Unavailable(DomainError):
+    """The database cannot answer now, and retrying shortly may succeed."""
+
+    status = 503
+    title = "Service Unavailable"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+# SQLite's primary result codes (the low byte of an extended code) worth a retry: the
+# database locked by another connection, or a file it cannot open or read at the moment.
+_SQLITE_BUSY = {5: "locked", 6: "locked", 10: "unreachable", 14: "unreachable"}
+# PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+_PG_STATES = {
+    "57014": "timeout",  # query_canceled: statement_timeout
+    "55P03": "locked",  # lock_not_available: lock_timeout
+    "40P01": "locked",  # deadlock_detected: PostgreSQL rolled this transaction back
+    "40001": "locked",  # serialization_failure
+}
+# 08 connection exception, 53 insufficient resources (out of memory or of connections),
+# 57 operator intervention (the server shutting down or starting).
+_PG_CLASSES = {"08": "unreachable", "53": "overloaded", "57": "unreachable"}
+_UNAVAILABLE = {
+    "locked": (
+        "The register is busy: a lock it needs was held past the wait allowed. "
+        "Nothing was written; retry shortly.",
+        1,
+    ),
+    "timeout": (
+        "The query ran past the time allowed and was stopped. Nothing was written; retry "
+        "shortly, or narrow the request.",
+        1,
+    ),
+    "pool": ("Every database connection is in use; retry shortly.", 1),
+    "overloaded": ("The database is short of resources; retry shortly.", 5),
+    "unreachable": (
+        "The database cannot be reached. Nothing was written; retry shortly.",
+        5,
+    ),
+}
+
+
+def database_trouble(error: BaseException) -> str | None:
+    """Why a database error is passing trouble: locked, timeout, pool, unreachable; else None.
+
+    None is a fault to fix, not to retry (a missing table, a broken query): it stays a 500.
+    """
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    if isinstance(error, PoolTimeout):
+        return "pool"
+    if not isinstance(error, DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return "unreachable"
+    orig = error.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return _SQLITE_BUSY.get(code & 0xFF)
+    if type(orig).__module__.split(".")[0] == "psycopg":
+        state: str | None = getattr(orig, "sqlstate", None)
+        if state is None:
+            # libpq failed before the server said anything: refused, reset, timed out.
+            return "unreachable" if type(orig).__name__ == "OperationalError" else None
+        return _PG_STATES.get(state) or _PG_CLASSES.get(state[:2])
+    return None
+
+
+def database_unavailable(error: BaseException) -> Unavailable | None:
+    """The 503 a database error is, when waiting and retrying may help; None if it is not."""
+    trouble = database_trouble(error)
+    if trouble is None:
+        return None
+    detail, retry_after = _UNAVAILABLE[trouble]
+    return Unavailable(detail, retry_after)
+
+
+def register_database_error_handlers(app: Flask) -> None:
+    """A database that is locked, slow or gone is a 503 with Retry-After, not a 500."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    @app.errorhandler(Unavailable)
+    def _unavailable(error: Unavailable) -> Response:
+        headers = {"Retry-After": str(error.retry_after), "Cache-Control": "no-store"}
+        return problem(error.status, error.title, error.detail, headers=headers)
+
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(error: SQLAlchemyError) -> Response:
+        unavailable = database_unavailable(error)
+        if unavailable is None:
+            raise error  # a fault: Flask logs it with its stack and answers 500
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        # One line, no stack: while the database is down every request would log one.
+        log.warning("database unavailable: %s: %s", type(error).__name__, reason)
+        # The session's transaction is rolled back when the request ends: nothing of a
+        # write that failed half way is committed.
+        return _unavailable(unavailable)

@@ -5,6 +5,12 @@ stream is sent: from the register's data version (its last change, see
 :func:`service.cache.data_version`), the request and the format. Every committed write
 appends to the change feed, so an unchanged version means an unchanged export and
 ``If-None-Match`` can answer 304 without reading a single record.
+
+A download is read in one transaction (``db.snapshot()``), so it is one consistent state
+of the register, and the response owns that transaction: Flask ends the request when the
+view returns, before the first line is sent, so :func:`download` closes the session
+itself, when the last line is made or when the server closes the response (sent, or the
+client gone), whichever comes first.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from sqlalchemy.orm import Session
 from service.cache import data_version
 from service.exports import csv, ndjson
 from service.exports.negotiation import MEDIA_TYPES
+from service.extensions import db
 from service.services.paging import Page
 
 Fetch = Callable[[dict[str, Any]], Page[Any]]
@@ -63,13 +70,27 @@ def fingerprint(session: Session) -> list[Any]:
     return [EXPORT_VERSION, data_version(session)]
 
 
-def download(chunks: Iterable[str], fmt: str, filename: str) -> Response:
-    response = Response(stream_with_context(iter(chunks)), content_type=CONTENT_TYPES[fmt])
+def download(chunks: Iterable[str], fmt: str, filename: str, session: Session) -> Response:
+    """``chunks`` as a download; it owns ``session`` (from ``db.snapshot()``) and closes it."""
+    db.stream(session)
+
+    def lines() -> Iterator[str]:
+        try:
+            yield from chunks
+        finally:
+            # Frees the connection (and SQLite's read lock) as soon as the last line is made.
+            db.release(session)
+
+    response = Response(stream_with_context(lines()), content_type=CONTENT_TYPES[fmt])
+    # The server closes every response, also one whose client left before the first line,
+    # when ``lines`` never started and its ``finally`` cannot run.
+    response.call_on_close(lambda: db.release(session))
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 def list_export(
+    session: Session,
     fetch: Fetch,
     args: dict[str, Any],
     schema: ma.Schema,
@@ -77,8 +98,11 @@ def list_export(
     name: str,
     render: Render | None = None,
 ) -> Response:
-    """Every record of a list, as CSV or NDJSON, in the list's filter and sort order."""
+    """Every record of a list, as CSV or NDJSON, in the list's filter and sort order.
+
+    ``fetch`` reads through ``session``, the request's session made a snapshot.
+    """
     dump = render or (lambda records: [schema.dump(record) for record in records])
     items = (doc for page in pages(fetch, args, batch_size()) for doc in dump(page.items))
     chunks = csv.write(csv.columns_for(schema), items) if fmt == "csv" else ndjson.write(items)
-    return download(chunks, fmt, f"{name}.{fmt}")
+    return download(chunks, fmt, f"{name}.{fmt}", session)

@@ -270,10 +270,13 @@ def paged(
     """
     fmt = args.get("format") or "json"
     if fmt != "json":
-        # An export's ETag comes from the register's fingerprint, before any record is read.
-        _blueprint().set_etag([*stream.fingerprint(db.session), fmt, request.full_path])
+        # One snapshot for the whole download; ``fetch`` reads through ``db.session``, which
+        # is this session. The ETag comes from the register's fingerprint in the same
+        # snapshot, before any record is read.
+        session = db.snapshot()
+        _blueprint().set_etag([*stream.fingerprint(session), fmt, request.full_path])
         name = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(f".{fmt}")
-        response = stream.list_export(fetch, args, item(), fmt, name, export)
+        response = stream.list_export(session, fetch, args, item(), fmt, name, export)
         response.headers["Vary"] = "Accept"
         return response
     page = fetch(args)

@@ -36,9 +36,11 @@ def _document(description: str) -> dict[str, Any]:
 
 def _export(kind: str, lines: Any, filename: str) -> Response:
     negotiate(None, ("ndjson",))
-    # The ETag is the register's fingerprint: a 304 costs one indexed query.
-    blp.set_etag([*fingerprint(db.session), kind])
-    return download(lines(db.session, batch_size()), "ndjson", filename)
+    # One snapshot for the whole export (see ``Database.snapshot``), which the download
+    # closes. The ETag is the register's fingerprint in it: a 304 costs one indexed query.
+    session = db.snapshot()
+    blp.set_etag([*fingerprint(session), kind])
+    return download(lines(session, batch_size()), "ndjson", filename, session)
 
 
 @blp.route("")
