@@ -31,8 +31,8 @@ from tests.servers import Running
 DOWNLOADS = [
     "/v1/export",
     "/v1/export/ftm",
-    "/v1/measures?format=csv",
-    "/v1/statements?format=ndjson",
+    "/v1/measures.csv",
+    "/v1/statements.ndjson",
 ]
 
 MakeApp = Callable[..., Flask]
@@ -305,11 +305,11 @@ def test_a_served_worker_survives_downloads_finished_and_cut_off(
     server = Running(["-m", "service", "serve", "--workers", "1", "--threads", "1"], env, tmp_path)
     try:
         for n in range(80):
-            path = ["/v1/measures?format=csv", "/v1/statements?format=ndjson"][n % 2]
+            path = ["/v1/measures.csv", "/v1/statements.ndjson"][n % 2]
             status, _headers, body = server.request("GET", path)
             assert status == 200, (n, body[:300])
         for n in range(6):
-            _cut_off(server.port, ["/v1/export", "/v1/actors?format=ndjson"][n % 2])
+            _cut_off(server.port, ["/v1/export", "/v1/actors.ndjson"][n % 2])
         deadline = time.monotonic() + 10
         while _checked_out(server) and time.monotonic() < deadline:
             time.sleep(0.1)  # the worker notices a hang-up on its next write
