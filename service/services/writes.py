@@ -37,7 +37,6 @@ from service.models import (
     trigger_citations,
 )
 from service.models.base import Base
-from service.quotes import occurrence
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -46,7 +45,7 @@ from service.schemas.triggers import TriggerCreateSchema
 from service.services import actors, idempotency, measures, sources, statements, triggers
 from service.services.changes import made_by
 from service.services.documents import Reply, document, encode, etag
-from service.services.records import Outcome, get_or_404
+from service.services.records import Outcome, folded, get_or_404
 
 Put = Callable[[Session, dict[str, Any]], tuple[Any, Outcome]]
 
@@ -306,8 +305,12 @@ def _input_value(session: Session, declared: ma.fields.Field, value: Any) -> Any
 
 
 def _citation_input(session: Session, citation: dict[str, Any]) -> dict[str, Any]:
-    text = session.scalar(select(Source.text).where(Source.id == citation["source"])) or ""
     out = {"source": citation["source"], "quote": citation["quote"]}
-    if (which := occurrence(text, citation["quote"], citation["start"])) is not None:
+    source = session.get(Source, citation["source"])
+    if source is None:
+        return out
+    # The same folded text serves every citation of the source, as in ``records.cite``.
+    which = folded(session, source).occurrence(citation["quote"], citation["start"])
+    if which is not None:
         out["occurrence"] = which
     return out
