@@ -1,4 +1,4 @@
-"""No lost updates: concurrent writers to one record, each on its own connection.
+"""No lost updates, no lost creates: concurrent writers, each on its own connection.
 
 These tests commit for real, so each gets a database of its own.
 """
@@ -22,6 +22,7 @@ from service import create_app
 from service.cli import migrate
 from service.config import Config
 from service.extensions import db, make_engine
+from service.quotes import Folded
 from service.seeding import load
 from service.services import keys
 from tests.conftest import GENEROUS_LIMITS, SEEDS, database_url
@@ -123,28 +124,24 @@ def race(app: Flask, count: int, racer: Racer) -> list[TestResponse]:
         ready.wait()
         responses[index] = racer(client, index)
 
-    run_writers_each(run, count)
-    assert len(responses) == count
-    return [responses[i] for i in range(count)]
-
-
-def run_writers_each(target: Callable[[int], None], count: int) -> None:
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
+    assert len(responses) == count
+    return [responses[i] for i in range(count)]
 
 
-def measure(key: str, title: str) -> dict[str, Any]:
+def measure(key: str, title: str, quote: str = QUOTE) -> dict[str, Any]:
     return {
         "id": key,
         "type": "sanction",
         "status": "threatened",
         "title": title,
         "countries": [{"country": "KR", "role": "imposer"}],
-        "citations": [{"source": ARTICLE, "quote": QUOTE}],
+        "citations": [{"source": ARTICLE, "quote": quote}],
     }
 
 
@@ -170,6 +167,27 @@ def test_concurrent_creates_of_one_id_give_one_201_the_rest_409_and_keep_the_win
         stored = live_app.test_client().get(f"/v1/measures/{new}")
         assert stored.json == winner.json  # no other racer's body overwrote the winner's
         assert stored.headers["ETag"] == winner.headers["ETag"]
+
+
+def test_concurrent_creates_citing_one_passage_never_cited_before_all_succeed(
+    live_app: Flask, backend: str
+) -> None:
+    racers, key, client = RACERS[backend], live_app.config["TEST_KEY"], live_app.test_client()
+    text = client.get(f"/v1/sources/{ARTICLE}").json["text"]
+    located = Folded(text)
+    for round_ in range(ROUNDS[backend]):
+        # A passage no seed cites: every racer would add its citation (racers on
+        # PostgreSQL meet at its key; the losers run again and cite the winner's row).
+        start = 211 + 53 * round_
+        passage = text[start : start + 24].strip()
+        assert len(located.spans(passage)) == 1, passage
+        bodies = [measure(f"cite-{round_}-{i}", "Cites", passage) for i in range(racers)]
+        responses = race(live_app, racers, posting(bodies, key))
+        assert Counter(r.status_code for r in responses) == {201: racers}, [
+            r.json for r in responses if r.status_code != 201
+        ]
+        cited = {r.json["citations"][0]["start"] for r in responses}
+        assert len(cited) == 1
 
 
 def test_concurrent_posts_with_one_idempotency_key_make_one_record_and_replay_it(
