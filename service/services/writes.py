@@ -1,9 +1,9 @@
 """Create, update and delete records over the API, through the seed loader's services.
 
 Every write here:
-- takes the record's lock first (a row lock on PostgreSQL, and for a new id a lock on the
-  id; the write lock on SQLite), so two writers to one record run one after the other and
-  the second sees the first's work: of two POSTs of one new id, the second is a 409;
+- takes the record's lock first (a row lock on PostgreSQL, the write lock on SQLite), so
+  two writers to one record run one after the other and the second sees the first's work;
+  of two POSTs of one new id, the second is a 409 (see ``_lock``);
 - checks ``If-Match`` against the ETag of the record as a GET would serve it, under that
   lock, so an accepted update was made to the version the client read;
 - validates the whole record after a partial update, with the create schema's rules;
@@ -94,10 +94,9 @@ class Author:
     request: idempotency.Request | None = None
 
 
-# PostgreSQL advisory locks taken with two keys (a space apart from the one-key
-# ``changes.FEED_LOCK``): the first says what the second names.
-ID_LOCK = 0x72656769  # the second key hashes "<table>/<id>"
-TREE_LOCK = 0x74726565  # the second key is 0: the tree of packages and their stages
+# A PostgreSQL advisory lock, taken with two keys (a space apart from the one-key
+# ``changes.FEED_LOCK``): the tree of packages and their stages.
+TREE_LOCK = (0x74726565, 0)
 
 
 def _postgresql(session: Session) -> bool:
@@ -110,12 +109,12 @@ def _lock(session: Session, model: type[Base], key: str) -> None:
     assert isinstance(table, Table)
     primary = next(iter(table.primary_key.columns))
     if _postgresql(session):
-        # A new id has no row to lock yet: writers creating it would each find it free and
-        # meet only at the unique index. They meet at a lock on the id instead, so the
-        # second reads the id as the first committed it.
-        name = func.hashtext(f"{table.name}/{key}")
-        session.execute(select(func.pg_advisory_xact_lock(ID_LOCK, name)))
         session.execute(select(primary).where(primary == key).with_for_update())
+        # A new id has no row to lock: writers creating it meet at the unique index, where
+        # the losers' INSERT fails once the winner commits; ``retries.retried`` runs them
+        # again, and they find the id taken. (An advisory lock per id would do it without
+        # the failed attempt, but each stays in PostgreSQL's shared lock table until the
+        # transaction ends: a transaction creating many records could fill it.)
     else:
         # SQLite has one writer at a time: an UPDATE (even of no row) takes the write lock
         # now, so no other writer can change what this transaction is about to read.
@@ -145,7 +144,7 @@ def _lock_tree(session: Session) -> None:
     on each other's rows. Taken before any row lock, so it never waits while holding one.
     """
     if _postgresql(session):
-        session.execute(select(func.pg_advisory_xact_lock(TREE_LOCK, 0)))
+        session.execute(select(func.pg_advisory_xact_lock(*TREE_LOCK)))
 
 
 def _commit(session: Session, author: Author, reply: Reply) -> Reply:
@@ -165,8 +164,8 @@ def create(session: Session, collection: str, data: dict[str, Any], author: Auth
     if collection == "measures" and data["parent"]:
         _lock_tree(session)
     _lock(session, writable.model, key)
-    # Under the lock: a retry sent while the first request was writing waited for it here,
-    # and now finds its reply.
+    # After the lock: a retry sent while the first request was writing (run again once the
+    # first committed, see ``_lock``) finds its reply.
     if author.request is not None and (
         stored := idempotency.find(session, author.key_id, author.request)
     ):
@@ -182,8 +181,9 @@ def create(session: Session, collection: str, data: dict[str, Any], author: Auth
         raise Conflict(taken, "id")
     record, outcome = writable.put(session, data)
     if outcome != "created":
-        # ``put`` upserts, for the seed loader; a POST only ever creates. (The lock makes
-        # this unreachable; were it reached, the rollback undoes the overwrite.)
+        # ``put`` upserts, for the seed loader; a POST only ever creates. On PostgreSQL a
+        # racer that committed the id since the check above is found here: the rollback
+        # undoes the overwrite.
         raise Conflict(taken, "id")
     return _commit(session, author, _reply(session, writable, record, 201))
 
