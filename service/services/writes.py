@@ -164,11 +164,7 @@ def create(session: Session, collection: str, data: dict[str, Any], author: Auth
     if collection == "measures" and data["parent"]:
         _lock_tree(session)
     _lock(session, writable.model, key)
-    # After the lock: a retry sent while the first request was writing (run again once the
-    # first committed, see ``_lock``) finds its reply.
-    if author.request is not None and (
-        stored := idempotency.find(session, author.key_id, author.request)
-    ):
+    if stored := _replay(session, author):
         return stored
     if collection == "sources":
         twin = session.scalar(
@@ -177,15 +173,26 @@ def create(session: Session, collection: str, data: dict[str, Any], author: Auth
         if twin is not None:
             # The same article again: answer with the source that holds it.
             return _commit(session, author, _reply(session, writable, twin, 200))
-    if session.get(writable.model, key) is not None:
-        raise Conflict(taken, "id")
-    record, outcome = writable.put(session, data)
-    if outcome != "created":
+    if session.get(writable.model, key) is None:
+        record, outcome = writable.put(session, data)
+        if outcome == "created":
+            return _commit(session, author, _reply(session, writable, record, 201))
         # ``put`` upserts, for the seed loader; a POST only ever creates. On PostgreSQL a
-        # racer that committed the id since the check above is found here: the rollback
-        # undoes the overwrite.
-        raise Conflict(taken, "id")
-    return _commit(session, author, _reply(session, writable, record, 201))
+        # racer that committed the id since the check above is found here: undo the
+        # overwrite ``put`` made of it.
+        session.rollback()
+    # On PostgreSQL the id may have been committed since ``_replay`` looked, by the same
+    # request sent again: then its reply is there too (committed with it).
+    if stored := _replay(session, author):
+        return stored
+    raise Conflict(taken, "id")
+
+
+def _replay(session: Session, author: Author) -> Reply | None:
+    """The stored reply to this request, if it carries an ``Idempotency-Key`` seen before."""
+    if author.request is None:
+        return None
+    return idempotency.find(session, author.key_id, author.request)
 
 
 def _current(
