@@ -83,6 +83,20 @@ class Conflict(DomainError):
         super().__init__(detail, errors)
 
 
+class WriteContention(DomainError):
+    """A write the database kept aborting to break races with concurrent writes."""
+
+    status = 503
+    title = "Service Unavailable"
+    retry_after = 1  # seconds: the races it lost last milliseconds
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The write collided with concurrent writes to the same records, again and again,"
+            " and was not stored. Retry it in a moment."
+        )
+
+
 class PreconditionRequired(DomainError):
     status = 428
     title = "Precondition Required"
@@ -159,6 +173,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> Response:
         return problem(error.status, error.title, error.detail, error.errors)
+
+    @app.errorhandler(WriteContention)
+    def _write_contention(error: WriteContention) -> Response:
+        headers = {"Retry-After": str(error.retry_after)}
+        return problem(error.status, error.title, error.detail, headers=headers)
 
     register_database_error_handlers(app)
 

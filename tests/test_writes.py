@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service import quotes
 from service.models import Actor, Change, Citation, IdempotentRequest, Measure, Source, Statement
 
 SPY_AGENCY = "South Korea's National Intelligence Service reported Friday"  # straight quote
@@ -486,3 +487,34 @@ def test_deleting_a_stage_removes_it_from_its_package_and_search(
     assert deleted not in [m["id"] for m in everything]
     revisions = client.get(f"{package}/revisions").json["items"]
     assert revisions[-1]["changes"]["children"]["after"] == [s for s in stages if s != deleted]
+
+
+def test_a_write_citing_one_source_many_times_folds_its_text_once(
+    client: FlaskClient, key: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = client.get(f"/v1/sources/{ARTICLE}").json["text"]
+    located = quotes.Folded(text)
+    windows = (text[start : start + 30] for start in range(0, len(text) - 30, 37))
+    passages = [w for w in windows if w.strip() == w and len(located.spans(w)) == 1][:30]
+    assert len(passages) >= 20
+    folds: list[str] = []
+
+    def counted(folded: str) -> str:
+        folds.append(folded)
+        return unfolded(folded)
+
+    unfolded = quotes.fold
+    monkeypatch.setattr(quotes, "fold", counted)
+    citations = [{"source": ARTICLE, "quote": passage} for passage in passages]
+    r = client.post("/v1/measures", json=new_measure(citations=citations), headers=key)
+    assert r.status_code == 201, r.json
+    assert len(r.json["citations"]) == len(passages)
+    # One pass over the article for the request, however many quotes it locates.
+    assert folds.count(text) == 1
+    assert len(folds) == 1 + len(passages)
+
+    folds.clear()
+    headers = {**key, "If-Match": r.headers["ETag"]}
+    r = client.patch("/v1/measures/test-kr-sanctions", json={"title": "Renamed"}, headers=headers)
+    assert r.status_code == 200, r.json
+    assert folds.count(text) == 1  # the PATCH re-reads and re-locates every citation

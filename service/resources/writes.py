@@ -18,7 +18,7 @@ from service.errors import DomainError
 from service.extensions import db
 from service.resources.common import Blueprint
 from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
-from service.services import idempotency, revisions, writes
+from service.services import idempotency, retries, revisions, writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +86,10 @@ def json_body(blp: Blueprint) -> Callable[[F], F]:
     return decorator
 
 
+# What a PATCH or DELETE can answer besides success (``HTTPStatus`` names).
+CONDITIONAL = ("CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED", "SERVICE_UNAVAILABLE")
+
+
 def documented(blp: Blueprint, *statuses: str) -> Callable[[F], F]:
     """Document the problem responses (``HTTPStatus`` names) a write can give."""
 
@@ -123,18 +127,26 @@ def answer(reply: writes.Reply) -> Response:
     return response
 
 
+def retried(write: Callable[[], writes.Reply]) -> Response:
+    """Answer with ``write``'s reply, run again if a concurrent write made the database abort it."""
+    return answer(retries.retried(db.session, db.begin_write, write))
+
+
 def create(collection: str, data: dict[str, Any]) -> Response:
-    return answer(writes.create(db.session, collection, data, author()))
+    by = author()
+    return retried(lambda: writes.create(db.session, collection, data, by))
 
 
 def patch(collection: str, key: str, loaded: dict[str, Any]) -> Response:
     raw = bodies.load(request)
     changes = {name: raw[name] for name in loaded if name in raw}
-    return answer(writes.update_(db.session, collection, key, changes, precondition(), author()))
+    asked, by = precondition(), author()
+    return retried(lambda: writes.update_(db.session, collection, key, changes, asked, by))
 
 
 def delete(collection: str, key: str) -> Response:
-    return answer(writes.delete(db.session, collection, key, precondition(), author()))
+    asked, by = precondition(), author()
+    return retried(lambda: writes.delete(db.session, collection, key, asked, by))
 
 
 def _public(revision: revisions.Revision) -> dict[str, Any]:
@@ -185,11 +197,14 @@ CREATES = """\
 Validated as the seeds are: the countries, actors, triggers, parent and sources it names
 must exist, each quote must occur verbatim in its source (curly and straight quotes alike;
 the offsets are computed), and every rule between fields holds. Needs a key with the
-`write` scope. Send an `Idempotency-Key` to make retries safe."""
+`write` scope. Send an `Idempotency-Key` to make retries safe. Of concurrent POSTs of one
+new id, one gets `201` and the others `409`. A write that keeps colliding with concurrent
+writes is a `503` with `Retry-After`, and writes nothing."""
 UPDATES = """\
 Send `If-Match` with the ETag of your GET. Each field you send replaces the stored value
 whole (a list too); the record is then validated whole, as a POST is. The answer carries
-the new ETag, and the record's revisions the change."""
+the new ETag, and the record's revisions the change. A `503` (with `Retry-After`) means
+the write kept colliding with concurrent writes and changed nothing."""
 DELETES = """\
 Send `If-Match` with the ETag of your GET. The record leaves every read; its revisions keep
 it, and the change feed carries a tombstone. A record that others refer to cannot be
@@ -210,7 +225,7 @@ def creates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Cal
     def decorator(func: F) -> F:
         func = _described(func, CREATES)
         func = blp.doc(parameters=[IDEMPOTENCY])(func)
-        func = documented(blp, "CONFLICT")(func)
+        func = documented(blp, "CONFLICT", "SERVICE_UNAVAILABLE")(func)
         func = blp.response(201, item, headers=WRITE_HEADERS)(func)
         func = blp.arguments(body)(func)
         func = json_body(blp)(func)
@@ -225,7 +240,7 @@ def updates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Cal
     def decorator(func: F) -> F:
         func = _described(func, UPDATES)
         func = blp.doc(parameters=[IF_MATCH])(func)
-        func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
+        func = documented(blp, *CONDITIONAL)(func)
         func = blp.response(200, item, headers=WRITE_HEADERS)(func)
         # Any top-level field may be left out; a nested object sent must be whole.
         func = blp.arguments(body(partial=tuple(body().fields)))(func)
@@ -242,7 +257,7 @@ def deletes(blp: Blueprint) -> Callable[[F], F]:
     def decorator(func: F) -> F:
         func = _described(func, DELETES)
         func = blp.doc(parameters=[IF_MATCH])(func)
-        func = documented(blp, "CONFLICT", "PRECONDITION_FAILED", "PRECONDITION_REQUIRED")(func)
+        func = documented(blp, *CONDITIONAL)(func)
         func = blp.response(204)(func)
         func = blp.not_found(func)
         return requires("write")(func)

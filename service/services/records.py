@@ -12,12 +12,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.errors import InvalidReference, NotFound
 from service.models import Citation, Country, Source
 from service.models.base import Base
-from service.quotes import QuoteError, locate
+from service.quotes import Folded, QuoteError
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C")
 Outcome = Literal["created", "updated", "unchanged"]
 _TIMESTAMPS = frozenset({"created_at", "updated_at"})
+FOLDED = "register.folded"
 
 
 def get_or_404(
@@ -67,11 +68,21 @@ def require_country(session: Session, code: str, field: str) -> str:
     return country.code
 
 
+def folded(session: Session, source: Source) -> Folded:
+    """``source``'s text folded to locate quotes in: once per session, not once per quote."""
+    cache: dict[str, Folded] = session.info.setdefault(FOLDED, {})
+    found = cache.get(source.id)
+    # Compared by identity first: the text is the one object the session holds.
+    if found is None or (found.text is not source.text and found.text != source.text):
+        found = cache[source.id] = Folded(source.text)
+    return found
+
+
 def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
     """The citation of ``data['quote']`` in its source, created on first use."""
     source = require(session, Source, data["source"], f"{field}.source", "source")
     try:
-        start, end = locate(source.text, data["quote"], data.get("occurrence"))
+        start, end = folded(session, source).locate(data["quote"], data.get("occurrence"))
     except QuoteError as error:
         raise InvalidReference(f"{field}.quote", f"{error} (source '{source.id}')") from error
     key = f"{source.id}-{start}-{end}"

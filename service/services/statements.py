@@ -51,7 +51,7 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
     elif about.get("type") == "measure":
         require(session, Measure, about["id"], "about.id", "measure")
     citation = cite(session, data["citation"], "citation")
-    if data["quote"] is not None and fold(data["quote"])[0] not in fold(citation.quote)[0]:
+    if data["quote"] is not None and fold(data["quote"]) not in fold(citation.quote):
         raise InvalidReference("quote", "the actor's words must be inside the cited passage")
     figure = data["figure"] or {}
     candidate = Statement(

@@ -3,11 +3,14 @@
 Every write here:
 - takes the record's lock first (a row lock on PostgreSQL, the write lock on SQLite), so
   two writers to one record run one after the other and the second sees the first's work;
+  of two POSTs of one new id, the second is a 409 (see ``_lock``);
 - checks ``If-Match`` against the ETag of the record as a GET would serve it, under that
   lock, so an accepted update was made to the version the client read;
 - validates the whole record after a partial update, with the create schema's rules;
 - commits once, naming the API key, so the change feed (and the revisions) say who.
-Any error before the commit leaves nothing written.
+Any error before the commit leaves nothing written. When the database breaks a race by
+aborting the transaction (a deadlock, a serialization failure, a unique key a concurrent
+writer took first, a busy SQLite), ``retries.retried`` runs the whole write again.
 """
 
 from __future__ import annotations
@@ -17,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy import delete as delete_rows
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, InvalidBody, PreconditionFailed, PreconditionRequired
@@ -37,7 +39,6 @@ from service.models import (
     trigger_citations,
 )
 from service.models.base import Base
-from service.quotes import occurrence
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -46,7 +47,7 @@ from service.schemas.triggers import TriggerCreateSchema
 from service.services import actors, idempotency, measures, sources, statements, triggers
 from service.services.changes import made_by
 from service.services.documents import Reply, document, encode, etag
-from service.services.records import Outcome, get_or_404
+from service.services.records import Outcome, folded, get_or_404
 
 Put = Callable[[Session, dict[str, Any]], tuple[Any, Outcome]]
 
@@ -93,14 +94,27 @@ class Author:
     request: idempotency.Request | None = None
 
 
+# A PostgreSQL advisory lock, taken with two keys (a space apart from the one-key
+# ``changes.FEED_LOCK``): the tree of packages and their stages.
+TREE_LOCK = (0x74726565, 0)
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _lock(session: Session, model: type[Base], key: str) -> None:
     """Take ``key``'s lock before reading it, held until the commit or rollback."""
     table = model.__table__
     assert isinstance(table, Table)
     primary = next(iter(table.primary_key.columns))
-    if session.get_bind().dialect.name == "postgresql":
+    if _postgresql(session):
         session.execute(select(primary).where(primary == key).with_for_update())
-        # A new id has no row to lock: writers creating it meet at the unique index.
+        # A new id has no row to lock: writers creating it meet at the unique index, where
+        # the losers' INSERT fails once the winner commits; ``retries.retried`` runs them
+        # again, and they find the id taken. (An advisory lock per id would do it without
+        # the failed attempt, but each stays in PostgreSQL's shared lock table until the
+        # transaction ends: a transaction creating many records could fill it.)
     else:
         # SQLite has one writer at a time: an UPDATE (even of no row) takes the write lock
         # now, so no other writer can change what this transaction is about to read.
@@ -122,45 +136,63 @@ def _reply(session: Session, writable: Writable, record: Base, status: int) -> R
     return Reply(status, body, headers)
 
 
-def _commit(session: Session, author: Author, reply: Reply, taken: str) -> Reply:
+def _lock_tree(session: Session) -> None:
+    """Let one writer at a time link measures to parents (PostgreSQL; SQLite has one writer).
+
+    The check that a parent is not a stage of the measure reads the packages as committed:
+    two writers linking A to B and B to A at once would each see no cycle, then deadlock
+    on each other's rows. Taken before any row lock, so it never waits while holding one.
+    """
+    if _postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock(*TREE_LOCK)))
+
+
+def _commit(session: Session, author: Author, reply: Reply) -> Reply:
     """Commit the write (and the reply of an idempotent request) together."""
     made_by(session, author.key_id)
     if author.request is not None:
         idempotency.remember(session, author.key_id, author.request, reply)
-    try:
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        if author.request is not None:
-            # The same request, sent twice at once: the other one committed first.
-            stored = idempotency.find(session, author.key_id, author.request)
-            if stored is not None:
-                return stored
-        raise Conflict(taken) from error
+    session.commit()
     return reply
 
 
 def create(session: Session, collection: str, data: dict[str, Any], author: Author) -> Reply:
     """Store a new record (``data`` as the create schema loaded it); 409 if the id is taken."""
     writable = WRITABLE[collection]
-    if author.request is not None and (
-        stored := idempotency.find(session, author.key_id, author.request)
-    ):
-        return stored
     key = data["id"]
     taken = f"A {writable.label} with id '{key}' already exists."
+    if collection == "measures" and data["parent"]:
+        _lock_tree(session)
     _lock(session, writable.model, key)
+    if stored := _replay(session, author):
+        return stored
     if collection == "sources":
         twin = session.scalar(
             select(Source).where(Source.content_sha256 == sources.sha256(data["text"]))
         )
         if twin is not None:
             # The same article again: answer with the source that holds it.
-            return _commit(session, author, _reply(session, writable, twin, 200), taken)
-    if session.get(writable.model, key) is not None:
-        raise Conflict(taken, "id")
-    record, _ = writable.put(session, data)
-    return _commit(session, author, _reply(session, writable, record, 201), taken)
+            return _commit(session, author, _reply(session, writable, twin, 200))
+    if session.get(writable.model, key) is None:
+        record, outcome = writable.put(session, data)
+        if outcome == "created":
+            return _commit(session, author, _reply(session, writable, record, 201))
+        # ``put`` upserts, for the seed loader; a POST only ever creates. On PostgreSQL a
+        # racer that committed the id since the check above is found here: undo the
+        # overwrite ``put`` made of it.
+        session.rollback()
+    # On PostgreSQL the id may have been committed since ``_replay`` looked, by the same
+    # request sent again: then its reply is there too (committed with it).
+    if stored := _replay(session, author):
+        return stored
+    raise Conflict(taken, "id")
+
+
+def _replay(session: Session, author: Author) -> Reply | None:
+    """The stored reply to this request, if it carries an ``Idempotency-Key`` seen before."""
+    if author.request is None:
+        return None
+    return idempotency.find(session, author.key_id, author.request)
 
 
 def _current(
@@ -195,12 +227,13 @@ def update_(
 ) -> Reply:
     """Change the fields in ``patch`` (raw JSON, already shape-checked), keep the rest."""
     writable = WRITABLE[collection]
+    if collection == "measures" and "parent" in patch:
+        _lock_tree(session)
     _, current, tag = _current(session, writable, key, precondition)
     whole = {**as_input(session, writable.schema(), current), **patch, "id": key}
     record, _ = writable.put(session, _load(writable.schema, whole))
     _still(precondition, tag)
-    reply = _reply(session, writable, record, 200)
-    return _commit(session, author, reply, f"The {writable.label} could not be stored.")
+    return _commit(session, author, _reply(session, writable, record, 200))
 
 
 def delete(
@@ -220,7 +253,7 @@ def delete(
         session.execute(delete_rows(Citation).where(Citation.source_id == key))
     session.delete(record)
     session.flush()
-    return _commit(session, author, Reply(204), f"The {writable.label} could not be deleted.")
+    return _commit(session, author, Reply(204))
 
 
 def referred_by(session: Session, record: Base, limit: int = 5) -> list[str]:
@@ -306,8 +339,12 @@ def _input_value(session: Session, declared: ma.fields.Field, value: Any) -> Any
 
 
 def _citation_input(session: Session, citation: dict[str, Any]) -> dict[str, Any]:
-    text = session.scalar(select(Source.text).where(Source.id == citation["source"])) or ""
     out = {"source": citation["source"], "quote": citation["quote"]}
-    if (which := occurrence(text, citation["quote"], citation["start"])) is not None:
+    source = session.get(Source, citation["source"])
+    if source is None:
+        return out
+    # The same folded text serves every citation of the source, as in ``records.cite``.
+    which = folded(session, source).occurrence(citation["quote"], citation["start"])
+    if which is not None:
         out["occurrence"] = which
     return out
