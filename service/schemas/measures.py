@@ -29,6 +29,19 @@ from service.schemas.common import (
     timestamp,
     update_schema,
 )
+from service.schemas.provenance import (
+    basis_arg,
+    basis_field,
+    check,
+    measure_claims,
+    provenance_field,
+)
+
+MEASURE_CLAIMS = (
+    "`type`, `status`, `announced_by`, `announced_on`, `effective_on`, `expected_by`,"
+    " `conditional`, `parent`, `items`, `countries.{CODE}.{role}`,"
+    " `triggers.{trigger}.{relation}`, `status_history.{index from 0}`"
+)
 
 MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
 
@@ -130,6 +143,8 @@ class MeasureSchema(ma.Schema):
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+    basis = basis_field()
+    provenance = provenance_field(MEASURE_CLAIMS)
     as_of = ma.fields.Date(
         allow_none=True,
         dump_default=None,
@@ -183,12 +198,14 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
         ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
     )
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeInSchema), load_default=list)
+    provenance = provenance_field(MEASURE_CLAIMS)
 
     @ma.validates_schema
     def _rules(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, MEASURE_DATES)
+        check(data, measure_claims)
         if data.get("condition") and not data.get("conditional"):
             raise ma.ValidationError("A condition needs `conditional: true`.", "condition")
         if data.get("conditional") and not data.get("condition"):
@@ -256,6 +273,7 @@ class MeasureQueryArgs(ListArgs):
     parent = slug(
         metadata={"description": "Stages of this package.", "example": "kr-phased-measures"}
     )
+    basis = basis_arg("measures")
     q = full_text("titles, summaries, conditions, item names and cited quotes")
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
     sort = ranked_sort_arg(

@@ -25,6 +25,15 @@ from service.schemas.common import (
     timestamp,
     update_schema,
 )
+from service.schemas.provenance import (
+    basis_arg,
+    basis_field,
+    check,
+    provenance_field,
+    trigger_claims,
+)
+
+TRIGGER_CLAIMS = "`kind`, `occurred_on`, `verification`, `countries.{CODE}.{role}`"
 
 
 class TriggerSchema(ma.Schema):
@@ -48,6 +57,8 @@ class TriggerSchema(ma.Schema):
     occurred_on_precision = ma.fields.String(allow_none=True, metadata={"example": "month"})
     verification = ma.fields.String(metadata={"example": "contested"})
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+    basis = basis_field()
+    provenance = provenance_field(TRIGGER_CLAIMS)
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
 
@@ -69,12 +80,14 @@ class TriggerCreateSchema(
     citations = ma.fields.List(
         ma.fields.Nested(CitationInSchema), required=True, validate=validate.Length(min=1)
     )
+    provenance = provenance_field(TRIGGER_CLAIMS)
 
     @ma.validates_schema
     def _dates(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("occurred_on",))
+        check(data, trigger_claims)
 
 
 TriggerUpdateSchema = update_schema(TriggerCreateSchema, "TriggerUpdateSchema")
@@ -87,5 +100,6 @@ class TriggerQueryArgs(ListArgs):
         vocab.VERIFICATIONS, metadata={"description": "Only triggers verified this far."}
     )
     country = country_code(metadata={"description": "Only triggers involving this country."})
+    basis = basis_arg("triggers")
     q = full_text("titles, descriptions and cited quotes")
     sort = ranked_sort_arg(["id", "occurred_on", "title"], "id")
