@@ -74,9 +74,25 @@ def statement_claims(data: Mapping[str, Any]) -> set[str]:
     return _present(data, ("actor", "stance", "about", "said_on", "figure"))
 
 
+class Flags(ma.fields.Dict):
+    """A mapping of paths to flags whose errors name the path (``provenance.status.note``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ma.ValidationError as error:
+            messages = error.messages
+            if isinstance(messages, dict):  # marshmallow files a value's errors under "value"
+                messages = {
+                    path: m.get("value", m) if isinstance(m, dict) else m
+                    for path, m in messages.items()
+                }
+            raise ma.ValidationError(messages) from error
+
+
 def provenance_field(paths: str) -> ma.fields.Dict:
     """The ``provenance`` of a record whose flaggable claims are ``paths`` (for the docs)."""
-    return ma.fields.Dict(
+    return Flags(
         keys=ma.fields.String(),
         values=ma.fields.Nested(FlagSchema),
         load_default=dict,
