@@ -299,3 +299,16 @@ def test_exports_carry_the_basis_and_the_flags(client: FlaskClient) -> None:
     assert any("announced_on: derived (003 says 'on Monday'" in line for line in lines)
     ndjson = client.get("/v1/statements?format=ndjson&stance=silent").get_data(as_text=True)
     assert '"basis":"stated"' in ndjson.replace(" ", "")
+
+
+def test_a_patch_that_clears_a_flagged_claim_drops_its_flag(
+    client: FlaskClient, key: dict[str, str]
+) -> None:
+    path = "/v1/statements/chang-ho-jin-weapons-depend-on-cooperation"
+    r = client.patch(
+        path,
+        json={"said_on": None, "said_on_precision": None},
+        headers={**key, "If-Match": etag_of(client, path)},
+    )
+    assert r.status_code == 200, r.json
+    assert (r.json["said_on"], r.json["provenance"], r.json["basis"]) == (None, {}, "stated")

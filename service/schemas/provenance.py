@@ -129,6 +129,19 @@ def basis_arg(records: str) -> ma.fields.String:
     )
 
 
+def pruned(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without flags on claims it no longer makes: a flag goes with its claim.
+
+    For a PATCH that changes claims but not ``provenance`` (clearing a flagged date, say).
+    """
+    claims: Claims | None = getattr(schema, "claims", None)
+    flags = data.get("provenance")
+    if claims is None or not isinstance(flags, dict):
+        return data
+    made = claims(data)
+    return {**data, "provenance": {path: f for path, f in flags.items() if path in made}}
+
+
 def check(data: Mapping[str, Any], claims: Claims) -> None:
     """Each flag names a claim the record makes (422 naming the path otherwise)."""
     unknown = sorted(set(data.get("provenance") or {}) - claims(data))

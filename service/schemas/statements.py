@@ -97,13 +97,14 @@ class StatementCreateSchema(
     citation = ma.fields.Nested(CitationInSchema, required=True)
     figure = ma.fields.Nested(FigureSchema, allow_none=True, load_default=None)
     provenance = provenance_field(STATEMENT_CLAIMS)
+    claims = staticmethod(statement_claims)  # what `provenance` may flag
 
     @ma.validates_schema
     def _dates(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("said_on",))
-        check(data, statement_claims)
+        check(data, self.claims)
 
 
 StatementUpdateSchema = update_schema(StatementCreateSchema, "StatementUpdateSchema")

@@ -38,6 +38,7 @@ from service.models import (
 )
 from service.models.base import Base
 from service.quotes import occurrence
+from service.schemas import provenance
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -197,6 +198,8 @@ def update_(
     writable = WRITABLE[collection]
     _, current, tag = _current(session, writable, key, precondition)
     whole = {**as_input(session, writable.schema(), current), **patch, "id": key}
+    if "provenance" not in patch:  # a flag goes with the claim it flags
+        whole = provenance.pruned(writable.schema, whole)
     record, _ = writable.put(session, _load(writable.schema, whole))
     _still(precondition, tag)
     reply = _reply(session, writable, record, 200)
