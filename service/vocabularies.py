@@ -74,7 +74,8 @@ VERIFICATIONS: Final = _vocab(
     reported="Reported by officials, agencies or the press.",
     confirmed="Confirmed by the parties or independently.",
     denied="Denied by the parties and not otherwise supported.",
-    contested="Reported by some and denied by others.",
+    contested="Reported by some and denied by others, or the sources disagree on it.",
+    possible="Discussed as a possibility (e.g. by experts); nobody reports it has happened.",
 )
 
 STANCES: Final = _vocab(
@@ -87,6 +88,8 @@ STANCES: Final = _vocab(
     support="Backs a measure, position or party.",
     assess="Analyses or forecasts (experts, officials).",
     justify="Defends or justifies an act.",
+    decline_to_confirm='Neither confirms nor denies a report ("did not confirm").',
+    silent='Says nothing on the matter, as reported ("remained silent").',
 )
 
 FIGURE_QUALIFIERS: Final = _vocab(
@@ -127,6 +130,18 @@ DATE_PRECISIONS: Final = _vocab(
     year="Only the year is known; the date is the first of January of that year.",
 )
 
+BASES: Final = _vocab(
+    stated="The cited article says it.",
+    derived="Follows mechanically from what a cited article says (a weekday next to the"
+    " article's date); the note says how.",
+    inferred="The editor's reading of the articles, which do not say it; the note gives the"
+    " reasoning.",
+)
+# Each basis and the bases at least as strong: what `?basis=` lets through.
+AT_LEAST: Final = MappingProxyType(
+    {"stated": ("stated",), "derived": ("stated", "derived"), "inferred": tuple(BASES)}
+)
+
 ALL: Final[dict[str, MappingProxyType[str, str]]] = {
     "measure_type": MEASURE_TYPES,
     "measure_status": MEASURE_STATUSES,
@@ -140,4 +155,5 @@ ALL: Final[dict[str, MappingProxyType[str, str]]] = {
     "actor_kind": ACTOR_KINDS,
     "item_category": ITEM_CATEGORIES,
     "date_precision": DATE_PRECISIONS,
+    "basis": BASES,
 }

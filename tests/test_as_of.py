@@ -15,7 +15,9 @@ from service.schemas.measures import MeasureCreateSchema
 from service.services import as_of, measures
 from tests.helpers import every as _all
 
-WEAPONS = "kr-weapons-to-ukraine"  # under_consideration (undated), then threatened 2024-10-22
+# under_consideration 2024-06-23 (its year inferred), then threatened 2024-10-22
+WEAPONS = "kr-weapons-to-ukraine"
+UNDATED = "kr-phased-measures"  # announced, undated
 
 
 def _ids(client: FlaskClient, url: str) -> list[str]:
@@ -55,15 +57,23 @@ def _put_with_history(session: Session, measure_id: str, history: list[dict[str,
 
 
 def test_a_measure_is_absent_before_its_first_dated_status_change(client: FlaskClient) -> None:
-    assert WEAPONS not in _ids(client, "/v1/measures?as_of=2024-10-21")
-    assert WEAPONS in _ids(client, "/v1/measures")  # its first change is undated
+    assert WEAPONS not in _ids(client, "/v1/measures?as_of=2024-06-22")
+    assert WEAPONS in _ids(client, "/v1/measures")
+    # A change dated by inference counts like any other (its basis is in `provenance`).
+    then = {m["id"]: m for m in _all(client, "/v1/measures?as_of=2024-10-21")}
+    assert then[WEAPONS]["status"] == "under_consideration"
+
+
+def test_a_measure_whose_only_change_is_undated_is_never_listed_as_of(client: FlaskClient) -> None:
+    assert UNDATED in _ids(client, "/v1/measures")
+    assert UNDATED not in _ids(client, "/v1/measures?as_of=2030-01-01")
 
 
 def test_a_measure_has_the_status_of_its_last_counting_change(client: FlaskClient) -> None:
     listed = {m["id"]: m for m in _all(client, "/v1/measures?as_of=2024-10-22")}
     weapons = listed[WEAPONS]
     assert weapons["status"] == "threatened" and weapons["as_of"] == "2024-10-22"
-    assert [h["changed_on"] for h in weapons["status_history"]] == ["2024-10-22"]
+    assert [h["changed_on"] for h in weapons["status_history"]] == ["2024-06-23", "2024-10-22"]
     r = client.get(f"/v1/measures/{WEAPONS}?as_of=2024-10-22")
     assert r.status_code == 200, r.json
     assert r.json == weapons
@@ -88,10 +98,10 @@ def test_every_listed_measure_has_a_history_that_counts_by_then(client: FlaskCli
 
 
 def test_an_item_before_its_first_dated_change_is_a_404_saying_why(client: FlaskClient) -> None:
-    r = client.get(f"/v1/measures/{WEAPONS}?as_of=2024-10-21")
+    r = client.get(f"/v1/measures/{WEAPONS}?as_of=2024-06-22")
     assert r.status_code == 404, r.json
     assert r.content_type == "application/problem+json"
-    assert "no dated status on 2024-10-21" in r.json["detail"]
+    assert "no dated status on 2024-06-22" in r.json["detail"]
 
 
 def test_an_unknown_measure_as_of_a_date_is_a_404(client: FlaskClient) -> None:
@@ -201,11 +211,11 @@ def test_sorting_by_status_as_of_a_date_pages_through_every_measure_once(
 def test_nested_measure_lists_take_as_of(client: FlaskClient) -> None:
     kr = _ids(client, "/v1/countries/kr/measures?as_of=2024-10-22")
     assert WEAPONS in kr and WEAPONS not in _ids(
-        client, "/v1/countries/kr/measures?as_of=2024-10-21"
+        client, "/v1/countries/kr/measures?as_of=2024-06-22"
     )
     trigger = client.get(f"/v1/measures/{WEAPONS}").json["triggers"][0]["trigger"]
     assert WEAPONS in _ids(client, f"/v1/triggers/{trigger}/measures?as_of=2024-10-22")
-    assert WEAPONS not in _ids(client, f"/v1/triggers/{trigger}/measures?as_of=2024-10-21")
+    assert WEAPONS not in _ids(client, f"/v1/triggers/{trigger}/measures?as_of=2024-06-22")
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+import yaml
 from alembic import command
 from flask.testing import FlaskClient
 from sqlalchemy import delete, inspect, select
@@ -114,14 +117,28 @@ def test_a_measure_without_a_stored_document_is_rendered_from_its_rows(
     assert client.get("/v1/measures?country=KR&as_of=2025-01-01").data == as_of_before.data
 
 
+def _seeds_without_provenance(tmp_path: Path) -> Path:
+    """The seeds as a register before 0008 held them: no flags (a downgrade drops them)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    for name in ("measures.yaml", "triggers.yaml", "statements.yaml"):
+        path = seeds / name
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in records:
+            record.pop("provenance", None)
+        path.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    return seeds
+
+
 def test_the_migration_stores_the_documents_of_the_measures_already_there(
-    migrated_url: str,
+    migrated_url: str, tmp_path: Path
 ) -> None:
     """A register upgraded from 0005 gets exactly the documents and keys the service writes."""
     url = migrated_url
     engine = make_engine(url)
+    seeds = _seeds_without_provenance(tmp_path)
     with Session(engine) as session:
-        load(session, SEEDS)
+        load(session, seeds)
         written = _stored(session)
         keys = _keys(session)
     command.downgrade(alembic_config(url), "0005")
@@ -131,7 +148,7 @@ def test_the_migration_stores_the_documents_of_the_measures_already_there(
         assert _stored(session) == written
         # 0007's country_roles, letter for letter: reloading the seeds then changes nothing.
         assert _keys(session) == keys
-        assert load(session, SEEDS).changed == 0
+        assert load(session, seeds).changed == 0
     engine.dispose()
     assert len(written) > 10
 

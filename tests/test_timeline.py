@@ -164,12 +164,13 @@ def test_coarse_entries_are_kept_by_ranges_that_only_overlap_their_period(
 
 def _put_polish_statement(session: Session) -> None:
     """A dated statement by Poland's president, about a trigger not involving South Korea."""
+    # Yoon's words ("We agreed"), given to Duda for the test: the seeds quote Duda nowhere.
     model = session.get(Statement, "duda-kp-deployment-provocation")
     assert model is not None
     data = StatementCreateSchema().load(
         {
             "id": "duda-dated-statement",
-            "actor": model.actor_id,
+            "actor": "andrzej-duda",
             "stance": model.stance,
             "about": {"type": "trigger", "id": model.about_trigger_id},
             "said_on": "2024-10-25",

@@ -108,6 +108,18 @@ def _history(change: Row) -> str:
     return f"{change['status']} {date}" if date else change["status"]
 
 
+def _flags(row: Row) -> list[str]:
+    """``path: basis (note)`` for each claim not stated by an article."""
+    flags = (row.get("provenance") or {}).items()
+    return [
+        f"{path}: {f['basis']} ({f['note']})" if f.get("note") else f"{path}: {f['basis']}"
+        for path, f in flags
+    ]
+
+
+PROVENANCE: list[Column] = [field("basis"), ("provenance", _flags)]
+
+
 def dated(name: str) -> list[Column]:
     return fields(name, f"{name}_precision")
 
@@ -124,6 +136,7 @@ MEASURE: list[Column] = [
     ("triggers", lambda row: [f"{t['trigger']} ({t['relation']})" for t in row["triggers"]]),
     ("status_history", lambda row: [_history(c) for c in row.get("status_history", [])]),
     ("citations", quotes),
+    *PROVENANCE,
     *fields("created_at", "updated_at"),
 ]
 TRIGGER: list[Column] = [
@@ -132,6 +145,7 @@ TRIGGER: list[Column] = [
     *dated("occurred_on"),
     field("verification"),
     ("citations", quotes),
+    *PROVENANCE,
     *fields("created_at", "updated_at"),
 ]
 STATEMENT: list[Column] = [
@@ -143,6 +157,7 @@ STATEMENT: list[Column] = [
     *(sub("figure", key) for key in ("value", "unit", "qualifier", "place", "as_of")),
     sub("figure", "as_of_precision"),
     *(sub("citation", key) for key in ("quote", "source", "start", "end")),
+    *PROVENANCE,
     *fields("created_at", "updated_at"),
 ]
 ACTOR: list[Column] = [

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import DateTime, Index, MetaData, String, TypeDecorator, text
+from sqlalchemy import JSON, DateTime, Index, MetaData, String, TypeDecorator, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,3 +81,16 @@ def id_column() -> Mapped[str]:
 
 def precision_column() -> Mapped[str | None]:
     return mapped_column(String(5), nullable=True)
+
+
+class Provenanced:
+    """How a record's claims are known (``schemas/provenance.py``).
+
+    ``provenance`` flags the claims that are not stated by an article; ``basis`` is the
+    weakest of them, kept on the row so ``?basis=`` is an indexed equality, not a JSON scan.
+    """
+
+    basis: Mapped[str] = mapped_column(
+        String(10), default="stated", server_default="stated", index=True
+    )
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")

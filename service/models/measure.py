@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.models.base import (
     DATE_FLOOR,
     Base,
+    Provenanced,
     Timestamped,
     id_column,
     precision_column,
@@ -74,12 +75,13 @@ class MeasureStatusChange(Base):
     citation: Mapped[Citation] = relationship(lazy="joined", innerjoin=True)
 
 
-class Measure(Timestamped, Base):
+class Measure(Provenanced, Timestamped, Base):
     __tablename__ = "measures"
     __table_args__ = (
         sort_index("measures", "announced_on", DATE_FLOOR),
         sort_index("measures", "announced_on", DATE_FLOOR, within="type"),
         sort_index("measures", "announced_on", DATE_FLOOR, within="status"),
+        sort_index("measures", "announced_on", DATE_FLOOR, within="basis"),
         sort_index("measures", "title"),
         sort_index("measures", "status"),
         sort_index("measures", "type"),

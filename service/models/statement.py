@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.models.base import (
     DATE_FLOOR,
     Base,
+    Provenanced,
     Timestamped,
     id_column,
     precision_column,
@@ -18,7 +19,7 @@ from service.models.base import (
 from service.models.source import Citation
 
 
-class Statement(Timestamped, Base):
+class Statement(Provenanced, Timestamped, Base):
     __tablename__ = "statements"
     __table_args__ = (
         sort_index("statements", "said_on", DATE_FLOOR),

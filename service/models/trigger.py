@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.models.base import (
     DATE_FLOOR,
     Base,
+    Provenanced,
     Timestamped,
     id_column,
     precision_column,
@@ -37,7 +38,7 @@ class TriggerCountry(Base):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class Trigger(Timestamped, Base):
+class Trigger(Provenanced, Timestamped, Base):
     __tablename__ = "triggers"
     __table_args__ = (
         sort_index("triggers", "occurred_on", DATE_FLOOR),

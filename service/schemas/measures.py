@@ -36,6 +36,19 @@ from service.schemas.common import (
     timestamp,
     update_schema,
 )
+from service.schemas.provenance import (
+    basis_arg,
+    basis_field,
+    check,
+    measure_claims,
+    provenance_field,
+)
+
+MEASURE_CLAIMS = (
+    "`type`, `status`, `announced_by`, `announced_on`, `effective_on`, `expected_by`,"
+    " `conditional`, `parent`, `items`, `countries.{CODE}.{role}`,"
+    " `triggers.{trigger}.{relation}`, `status_history.{index from 0}`"
+)
 
 MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
 
@@ -142,6 +155,8 @@ class MeasureSchema(ma.Schema):
     triggers = ma.fields.List(ma.fields.Nested(MeasureTriggerSchema))
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
     status_history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+    basis = basis_field()
+    provenance = provenance_field(MEASURE_CLAIMS)
     as_of = ma.fields.Date(
         allow_none=True,
         dump_default=None,
@@ -199,12 +214,15 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     status_history = many(
         ma.fields.Nested(StatusChangeInSchema), MAX_STATUS_CHANGES, load_default=list
     )
+    provenance = provenance_field(MEASURE_CLAIMS)
+    claims = staticmethod(measure_claims)  # what `provenance` may flag
 
     @ma.validates_schema
     def _rules(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, MEASURE_DATES)
+        check(data, self.claims)
         if data.get("condition") and not data.get("conditional"):
             raise ma.ValidationError("A condition needs `conditional: true`.", "condition")
         if data.get("conditional") and not data.get("condition"):
@@ -272,6 +290,7 @@ class MeasureQueryArgs(ListArgs):
     parent = slug(
         metadata={"description": "Stages of this package.", "example": "kr-phased-measures"}
     )
+    basis = basis_arg("measures")
     q = full_text("titles, summaries, conditions, item names and cited quotes")
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
     sort = ranked_sort_arg(

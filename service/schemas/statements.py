@@ -25,6 +25,15 @@ from service.schemas.common import (
     timestamp,
     update_schema,
 )
+from service.schemas.provenance import (
+    basis_arg,
+    basis_field,
+    check,
+    provenance_field,
+    statement_claims,
+)
+
+STATEMENT_CLAIMS = "`actor`, `stance`, `about`, `said_on`, `figure`"
 
 ABOUT_TYPES = ("trigger", "measure")
 
@@ -79,6 +88,8 @@ class StatementSchema(ma.Schema):
     )
     citation = ma.fields.Nested(CitationSchema)
     figure = ma.fields.Nested(FigureSchema, allow_none=True)
+    basis = basis_field()
+    provenance = provenance_field(STATEMENT_CLAIMS)
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
 
@@ -93,12 +104,15 @@ class StatementCreateSchema(
     quote = text(5000, allow_none=True, load_default=None)
     citation = ma.fields.Nested(CitationInSchema, required=True)
     figure = ma.fields.Nested(FigureSchema, allow_none=True, load_default=None)
+    provenance = provenance_field(STATEMENT_CLAIMS)
+    claims = staticmethod(statement_claims)  # what `provenance` may flag
 
     @ma.validates_schema
     def _dates(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("said_on",))
+        check(data, self.claims)
 
 
 StatementUpdateSchema = update_schema(StatementCreateSchema, "StatementUpdateSchema")
@@ -123,5 +137,6 @@ class StatementQueryArgs(ListArgs):
         metadata={"description": "Statements about this measure.", "example": "kr-phased-measures"}
     )
     has_figure = ma.fields.Boolean(metadata={"description": "Only statements with a figure."})
+    basis = basis_arg("statements")
     q = full_text("the actor's words, the cited passage and the actor's name")
     sort = ranked_sort_arg(["id", "said_on"], "id")

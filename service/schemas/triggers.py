@@ -27,6 +27,15 @@ from service.schemas.common import (
     timestamp,
     update_schema,
 )
+from service.schemas.provenance import (
+    basis_arg,
+    basis_field,
+    check,
+    provenance_field,
+    trigger_claims,
+)
+
+TRIGGER_CLAIMS = "`kind`, `occurred_on`, `verification`, `countries.{CODE}.{role}`"
 
 
 class TriggerSchema(ma.Schema):
@@ -50,6 +59,8 @@ class TriggerSchema(ma.Schema):
     occurred_on_precision = ma.fields.String(allow_none=True, metadata={"example": "month"})
     verification = ma.fields.String(metadata={"example": "contested"})
     citations = ma.fields.List(ma.fields.Nested(CitationSchema))
+    basis = basis_field()
+    provenance = provenance_field(TRIGGER_CLAIMS)
     created_at = timestamp(CREATED)
     updated_at = timestamp(UPDATED)
 
@@ -69,12 +80,15 @@ class TriggerCreateSchema(
     countries = many(ma.fields.Nested(TriggerCountryInSchema), MAX_COUNTRIES, load_default=list)
     verification = term(vocab.VERIFICATIONS, required=True)
     citations = many(ma.fields.Nested(CitationInSchema), MAX_CITATIONS, required=True)
+    provenance = provenance_field(TRIGGER_CLAIMS)
+    claims = staticmethod(trigger_claims)  # what `provenance` may flag
 
     @ma.validates_schema
     def _dates(self, data: dict, partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("occurred_on",))
+        check(data, self.claims)
 
 
 TriggerUpdateSchema = update_schema(TriggerCreateSchema, "TriggerUpdateSchema")
@@ -87,5 +101,6 @@ class TriggerQueryArgs(ListArgs):
         vocab.VERIFICATIONS, metadata={"description": "Only triggers verified this far."}
     )
     country = country_code(metadata={"description": "Only triggers involving this country."})
+    basis = basis_arg("triggers")
     q = full_text("titles, descriptions and cited quotes")
     sort = ranked_sort_arg(["id", "occurred_on", "title"], "id")

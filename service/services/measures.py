@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from service import vocabularies as vocab
 from service.errors import InvalidReference, NotFound
 from service.models import (
     Actor,
@@ -28,6 +29,7 @@ from service.services.records import (
     cite,
     cite_all,
     country_roles,
+    provenance,
     require,
     upsert,
 )
@@ -91,6 +93,8 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
         stmt = stmt.where(Measure.conditional.is_(conditional))
     if parent := args.get("parent"):
         stmt = stmt.where(Measure.parent_id == parent)
+    if (basis := args.get("basis")) in ("stated", "derived"):
+        stmt = stmt.where(Measure.basis.in_(vocab.AT_LEAST[basis]))
     if q := args.get("q"):
         stmt = stmt.where(search.matches("measures", Measure.id, q))
     return changed_since(stmt, Measure, args.get("changed_since"))
@@ -191,5 +195,6 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
         triggers=triggers,
         status_history=history,
         citations=cite_all(session, data["citations"], "citations"),
+        **provenance(data),
     )
     return upsert(session, candidate, data["id"])

@@ -13,6 +13,7 @@ from service.errors import InvalidReference, NotFound
 from service.models import Citation, Country, Source
 from service.models.base import Base
 from service.quotes import Folded, QuoteError
+from service.schemas.provenance import weakest
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C")
@@ -104,6 +105,12 @@ def cite_all(session: Session, items: list[dict[str, Any]], field: str) -> list[
         citation = cite(session, item, f"{field}.{index}")
         unique.setdefault(citation.id, citation)
     return list(unique.values())
+
+
+def provenance(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``basis`` and ``provenance`` columns of a record loaded by its create schema."""
+    flags = {path: dict(flag) for path, flag in sorted((data.get("provenance") or {}).items())}
+    return {"basis": weakest(flags), "provenance": flags}
 
 
 def snapshot(obj: Base, skip: frozenset[str] = frozenset()) -> tuple[Any, ...]:

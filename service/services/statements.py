@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import vocabularies as vocab
 from service.errors import InvalidReference
 from service.models import Actor, Measure, Statement, Trigger
 from service.quotes import fold
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
-from service.services.records import Outcome, cite, get_or_404, require, upsert
+from service.services.records import Outcome, cite, get_or_404, provenance, require, upsert
 
 SORT_KEYS = {
     "id": SortKey(Statement.id),
@@ -37,6 +38,8 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
     if (has_figure := args.get("has_figure")) is not None:
         figure = Statement.figure_value
         stmt = stmt.where(figure.is_not(None) if has_figure else figure.is_(None))
+    if (basis := args.get("basis")) in ("stated", "derived"):
+        stmt = stmt.where(Statement.basis.in_(vocab.AT_LEAST[basis]))
     if q := args.get("q"):
         stmt = stmt.where(search.matches("statements", Statement.id, q))
     stmt = changed_since(stmt, Statement, args.get("changed_since"))
@@ -71,5 +74,6 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
         figure_as_of=figure.get("as_of"),
         figure_as_of_precision=figure.get("as_of_precision"),
         figure_place=figure.get("place"),
+        **provenance(data),
     )
     return upsert(session, candidate, data["id"])

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service import vocabularies as vocab
 from service.models import Trigger, TriggerCountry
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
@@ -15,6 +16,7 @@ from service.services.records import (
     cite_all,
     country_roles,
     get_or_404,
+    provenance,
     upsert,
 )
 
@@ -37,6 +39,8 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
         stmt = stmt.where(Trigger.verification == verification)
     if country := args.get("country"):
         stmt = stmt.where(Trigger.countries.any(TriggerCountry.country_code == country.upper()))
+    if (basis := args.get("basis")) in ("stated", "derived"):
+        stmt = stmt.where(Trigger.basis.in_(vocab.AT_LEAST[basis]))
     if q := args.get("q"):
         stmt = stmt.where(search.matches("triggers", Trigger.id, q))
     stmt = changed_since(stmt, Trigger, args.get("changed_since"))
@@ -57,5 +61,6 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
         verification=data["verification"],
         countries=countries,
         citations=cite_all(session, data["citations"], "citations"),
+        **provenance(data),
     )
     return upsert(session, candidate, data["id"])

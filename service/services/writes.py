@@ -39,6 +39,7 @@ from service.models import (
     trigger_citations,
 )
 from service.models.base import Base
+from service.schemas import provenance
 from service.schemas.actors import ActorCreateSchema
 from service.schemas.measures import MeasureCreateSchema
 from service.schemas.sources import SourceCreateSchema
@@ -231,6 +232,8 @@ def update_(
         _lock_tree(session)
     _, current, tag = _current(session, writable, key, precondition)
     whole = {**as_input(session, writable.schema(), current), **patch, "id": key}
+    if "provenance" not in patch:  # a flag goes with the claim it flags
+        whole = provenance.pruned(writable.schema, whole)
     record, _ = writable.put(session, _load(writable.schema, whole))
     _still(precondition, tag)
     return _commit(session, author, _reply(session, writable, record, 200))
