@@ -291,13 +291,13 @@ def test_a_written_flag_is_served_stored_and_patched(
 
 
 def test_exports_carry_the_basis_and_the_flags(client: FlaskClient) -> None:
-    r = client.get("/v1/measures?format=csv&basis=derived")
+    r = client.get("/v1/measures.csv?basis=derived")
     assert r.status_code == 200
     lines = r.get_data(as_text=True).splitlines()
     header = lines[0].split(",")
     assert {"basis", "provenance"} <= set(header)
     assert any("announced_on: derived (003 says 'on Monday'" in line for line in lines)
-    ndjson = client.get("/v1/statements?format=ndjson&stance=silent").get_data(as_text=True)
+    ndjson = client.get("/v1/statements.ndjson?stance=silent").get_data(as_text=True)
     assert '"basis":"stated"' in ndjson.replace(" ", "")
 
 
