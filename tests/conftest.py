@@ -105,7 +105,17 @@ def seeded_url(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """A migrated database loaded with the project's seeds."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-seeded"))
+    return seeded_register(backend, request, tmp_path_factory, "seeded")
+
+
+def seeded_register(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+) -> str:
+    """A new database, migrated and seeded: a register of its own for tests that commit."""
+    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-{name}"))
     migrate(url)
     engine = make_engine(url)
     with Session(engine) as session:

@@ -16,6 +16,25 @@ from typing import Any
 from service.config import PROJECT_ROOT
 
 
+def service(url: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m service ARGS`` on the database at ``url``, as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def service_output(url: str, *args: str) -> str:
+    """What ``python -m service ARGS`` prints; the test fails if it does not succeed."""
+    done = service(url, *args)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def free_port() -> int:
     """A TCP port nothing listens on now."""
     with socket.socket() as sock:

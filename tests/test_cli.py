@@ -10,30 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from service.config import PROJECT_ROOT
 from tests.conftest import database_url
-from tests.servers import Running
-
-
-def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.servers import Running, service
 
 
 def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str, tmp_path: Path) -> None:
-    migrated = _run(fresh_url, "migrate")
+    migrated = service(fresh_url, "migrate")
     assert migrated.returncode == 0, migrated.stderr
-    seeded = _run(fresh_url, "seed")
+    seeded = service(fresh_url, "seed")
     assert seeded.returncode == 0, seeded.stderr
     assert "measures" in seeded.stdout and " created" in seeded.stdout
-    again = _run(fresh_url, "seed")
+    again = service(fresh_url, "seed")
     assert again.returncode == 0, again.stderr
     assert all(" 0 created    0 updated" in line for line in again.stdout.splitlines()), (
         again.stdout
@@ -54,11 +41,11 @@ def test_migrate_seed_and_serve_from_the_command_line(fresh_url: str, tmp_path: 
 
 
 def test_seed_reports_a_bad_seed_and_exits_non_zero(fresh_url: str, tmp_path: Path) -> None:
-    assert _run(fresh_url, "migrate").returncode == 0
+    assert service(fresh_url, "migrate").returncode == 0
     broken = tmp_path / "seeds"
     broken.mkdir()
     (broken / "countries.yaml").write_text("XX: [Nowhere]\n")
-    result = _run(fresh_url, "seed", "--dir", str(broken))
+    result = service(fresh_url, "seed", "--dir", str(broken))
     assert result.returncode == 1
     assert "countries.yaml, record 'XX': not an ISO 3166-1 alpha-2 code" in result.stderr
 

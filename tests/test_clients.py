@@ -23,7 +23,7 @@ import pytest
 
 from service.cli import OPENAPI_PATH
 from service.config import PROJECT_ROOT
-from tests.servers import Running
+from tests.servers import Running, service_output
 
 pytestmark = pytest.mark.slow
 
@@ -40,25 +40,14 @@ class Served:
     token: str  # a key with the `write` scope
 
 
-def _service(url: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     url = f"sqlite:///{tmp_path_factory.mktemp('clients') / 'register.db'}"
-    _service(url, "migrate")
-    _service(url, "seed")
-    created = _service(url, "keys", "create", "--name", "generated clients", "--scope", "write")
+    service_output(url, "migrate")
+    service_output(url, "seed")
+    created = service_output(
+        url, "keys", "create", "--name", "generated clients", "--scope", "write"
+    )
     token = next(line for line in created.splitlines() if line.startswith("reg_"))
     logs = tmp_path_factory.mktemp("clients-server")
     server = Running(["-m", "service", "serve", "--workers", "1"], {"DATABASE_URL": url}, logs)

@@ -20,14 +20,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from service import create_app
-from service.cli import migrate
 from service.config import PROJECT_ROOT, Config
 from service.errors import database_trouble
-from service.extensions import db, make_engine
-from service.seeding import load
+from service.extensions import make_engine
 from service.services import keys
-from tests.conftest import GENEROUS_LIMITS, POSTGRES_URL, SEEDS, database_url
+from tests import conftest
+from tests.conftest import GENEROUS_LIMITS, POSTGRES_URL, seeded_register
 from tests.servers import free_port
 
 LOCK_MS = 400
@@ -42,30 +40,22 @@ def register_url(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """A seeded register of this module's own: its tests commit writes."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-bounds"))
-    migrate(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load(session, SEEDS)
-    engine.dispose()
-    return url
+    return seeded_register(backend, request, tmp_path_factory, "bounds")
 
 
 @pytest.fixture
-def make_app(seeded_engine: Engine) -> Iterator[MakeApp]:
-    """Apps on an engine of their own; the shared app's binding is restored after."""
-    engines: list[Engine] = []
+def make_app(make_app: conftest.MakeApp) -> MakeApp:
+    """Apps on an engine of their own (the suite's ``make_app``), with this module's settings."""
 
     def build(url: str, **settings: Any) -> Flask:
-        options = {"response_cache_bytes": 0, "db_lock_timeout_ms": LOCK_MS, **GENEROUS_LIMITS}
-        app = create_app(Config(database_url=url, **{**options, **settings}))
-        engines.append(app.extensions["register_engine"])
-        return app
+        options: dict[str, Any] = {
+            "response_cache_bytes": 0,
+            "db_lock_timeout_ms": LOCK_MS,
+            **GENEROUS_LIMITS,
+        }
+        return make_app(Config(database_url=url, **{**options, **settings}))
 
-    yield build
-    for engine in engines:
-        engine.dispose()
-    db.init_app(Flask("restore"), seeded_engine)
+    return build
 
 
 @contextmanager

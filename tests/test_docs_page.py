@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -18,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from service.config import PROJECT_ROOT
-from tests.servers import Running
+from tests.servers import Running, service_output
 
 pytestmark = pytest.mark.slow
 
@@ -48,24 +46,12 @@ def _chromium() -> str:
     return path
 
 
-def _run(url: str, *args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of `python -m service serve` on a migrated and seeded SQLite file."""
     url = f"sqlite:///{tmp_path_factory.mktemp('docs-page') / 'register.db'}"
-    _run(url, "migrate")
-    _run(url, "seed")
+    service_output(url, "migrate")
+    service_output(url, "seed")
     logs = tmp_path_factory.mktemp("docs-page-server")
     server = Running(["-m", "service", "serve", "--workers", "1"], {"DATABASE_URL": url}, logs)
     try:

@@ -10,8 +10,9 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,13 +20,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from service import create_app
-from service.cli import migrate
 from service.config import Config
 from service.extensions import db, make_engine
 from service.models import Actor, Statement
-from service.seeding import load
-from tests.conftest import GENEROUS_LIMITS, SEEDS, database_url
+from tests import conftest
+from tests.conftest import GENEROUS_LIMITS, seeded_register
 from tests.servers import Running
 
 DOWNLOADS = [
@@ -43,31 +42,23 @@ def register_url(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """A seeded register of this module's own: its tests commit writes."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-streams"))
-    migrate(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load(session, SEEDS)
-    engine.dispose()
-    return url
+    return seeded_register(backend, request, tmp_path_factory, "streams")
 
 
 @pytest.fixture
-def make_app(seeded_engine: Engine) -> Iterator[MakeApp]:
-    """Apps on an engine of their own; the shared app's binding is restored after."""
-    engines: list[Engine] = []
+def make_app(make_app: conftest.MakeApp) -> MakeApp:
+    """Apps on an engine of their own (the suite's ``make_app``), with this module's settings."""
 
-    def build(url: str, **settings: object) -> Flask:
+    def build(url: str, **settings: Any) -> Flask:
         # A starved pool fails a request in 2 s here, not 10: a leak fails fast.
-        options = {"response_cache_bytes": 0, "db_pool_timeout": 2, **GENEROUS_LIMITS}
-        app = create_app(Config(database_url=url, **{**options, **settings}))  # type: ignore[arg-type]
-        engines.append(app.extensions["register_engine"])
-        return app
+        options: dict[str, Any] = {
+            "response_cache_bytes": 0,
+            "db_pool_timeout": 2,
+            **GENEROUS_LIMITS,
+        }
+        return make_app(Config(database_url=url, **{**options, **settings}))
 
-    yield build
-    for engine in engines:
-        engine.dispose()
-    db.init_app(Flask("restore"), seeded_engine)
+    return build
 
 
 def _engine(app: Flask) -> Engine:

@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 
 from service.config import PROJECT_ROOT
 from tests.conftest import database_url
-from tests.servers import Running
+from tests.servers import Running, service_output
 
 pytestmark = pytest.mark.slow
 WRITES = {"POST", "PATCH", "DELETE"}
@@ -96,19 +96,6 @@ LONG_RUN_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100"))
 LONG_RUN_MIN_CASES = int(os.environ.get("SCHEMATHESIS_MIN_CASES", "10000"))
 
 
-def _service(url: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def summarise(report: Path) -> dict[str, Any]:
     """Cases, checks run, failed checks by operation and check, and every 5xx answer."""
     cases = checks = 0
@@ -135,9 +122,9 @@ def test_a_long_run_against_a_live_server_finds_nothing(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     url = database_url(backend, request, tmp_path)
-    _service(url, "migrate")
-    _service(url, "seed")
-    created = _service(url, "keys", "create", "--name", "schemathesis", "--scope", "admin")
+    service_output(url, "migrate")
+    service_output(url, "seed")
+    created = service_output(url, "keys", "create", "--name", "schemathesis", "--scope", "admin")
     token = next(line for line in created.splitlines() if line.startswith("reg_"))
     logs = tmp_path / "server"
     logs.mkdir()
