@@ -15,6 +15,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from service.schemas.common import Term
 
+URI_TOO_LONG = "URI_TOO_LONG"
+
 # Each example is a record of the seeds (tests/test_openapi_docs.py checks they exist).
 PATH_PARAMETERS = {
     "measure_id": ("The measure's id.", "kr-k2-tanks-poland"),
@@ -164,6 +166,23 @@ class RegisterDocs(BasePlugin):
         ret.clear()
         return _single_ref({"allOf": [ref], **rest})
 
+    def _too_long(self) -> str:
+        """The 414 every operation may answer, declared once as a component."""
+        if URI_TOO_LONG not in self.spec.components.responses:
+            from flask_smorest.utils import prepare_response
+
+            from service.api import ProblemSchema
+            from service.errors import PROBLEM_JSON
+
+            response: dict[str, Any] = {
+                "description": "The request line (method, path and query) is longer than"
+                " 8,190 bytes: send fewer or shorter parameters.",
+                "schema": ProblemSchema,
+            }
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(URI_TOO_LONG, response)
+        return URI_TOO_LONG
+
     def path_helper(
         self,
         path: str | None = None,
@@ -195,6 +214,8 @@ class RegisterDocs(BasePlugin):
                         parameter["schema"] = _single_ref(parameter["schema"])
             _json_first(operation)
             _next_page_link(path or "", operation)
+            # The server refuses any request line past 8,190 bytes before a route is chosen.
+            operation.setdefault("responses", {}).setdefault("414", self._too_long())
             operation["parameters"] = [
                 self._shared(p) if isinstance(p, dict) else p
                 for p in operation.get("parameters", [])

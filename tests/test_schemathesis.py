@@ -52,7 +52,7 @@ def admin(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=15,  # the long run (`make schemathesis`) goes deep; the suite stays quick
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
