@@ -97,6 +97,13 @@ class WriteContention(DomainError):
         )
 
 
+class Gone(DomainError):
+    """The record was there and was retired on purpose (a revoked key): not a mistyped id."""
+
+    status = 410
+    title = "Gone"
+
+
 class PreconditionRequired(DomainError):
     status = 428
     title = "Precondition Required"

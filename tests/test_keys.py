@@ -139,10 +139,15 @@ def test_admin_creates_gets_lists_and_revokes_a_key(
     r = client.delete(f"/v1/keys/{created['id']}", headers=admin)
     assert r.status_code == 204, r.data
     assert client.get("/v1/keys", headers=new_key).status_code == 401
-    revoked_at = client.get(f"/v1/keys/{created['id']}", headers=admin).json["revoked_at"]
+    gone = client.get(f"/v1/keys/{created['id']}", headers=admin)
+    assert gone.status_code == 410, gone.json  # revoked: deleted as far as its item goes
+    assert gone.mimetype == "application/problem+json" and "revoked=true" in gone.json["detail"]
+    revoked_at = next(k for k in _all(client, admin, revoked="true") if k["id"] == created["id"])[
+        "revoked_at"
+    ]
     assert revoked_at is not None
     assert client.delete(f"/v1/keys/{created['id']}", headers=admin).status_code == 204
-    again = client.get(f"/v1/keys/{created['id']}", headers=admin).json
+    again = next(k for k in _all(client, admin, revoked="true") if k["id"] == created["id"])
     assert again["revoked_at"] == revoked_at
     revoked = _all(client, admin, revoked="true")
     live = _all(client, admin, revoked="false")

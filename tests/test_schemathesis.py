@@ -134,6 +134,7 @@ def test_a_long_run_against_a_live_server_finds_nothing(
         done = subprocess.run(
             [
                 str(Path(sys.executable).parent / "schemathesis"),
+                *("--config-file", str(Path(__file__).with_name("schemathesis.toml"))),
                 *("run", f"http://127.0.0.1:{server.port}/openapi.json"),
                 *("--checks", "all", "--phases", "examples,coverage,fuzzing,stateful"),
                 *("-H", f"Authorization: Bearer {token}"),

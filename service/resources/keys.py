@@ -77,11 +77,13 @@ class KeyItem(MethodView):
     @requires("admin")
     @blp.etag
     @blp.not_found
+    @blp.alt_response(410, response="GONE")
     @blp.response(200, KeySchema)
     def get(self, key_id: str) -> Any:
-        """Get an API key, without its secret.
+        """Get a live API key, without its secret.
 
-        Its name, scopes and dates. Needs a key with the `admin` scope.
+        Its name, scopes and dates. A revoked key is a 410 (list it with `revoked=true`).
+        Needs a key with the `admin` scope.
         """
         return keys.get(db.session, key_id)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.errors import NotFound
+from service.errors import Gone, NotFound
 from service.models import ApiKey
 from service.models.base import utcnow
 from service.services.paging import Page, SortKey, paginate
@@ -48,10 +48,21 @@ def create(session: Session, name: str, scopes: list[str]) -> NewKey:
     return NewKey(key, f"{PREFIX}_{key_id}_{secret}")
 
 
-def get(session: Session, key_id: str) -> ApiKey:
+def _find(session: Session, key_id: str) -> ApiKey:
     if not _KEY_ID.fullmatch(key_id):
         raise NotFound("API key", key_id)
     return get_or_404(session, ApiKey, key_id, "API key")
+
+
+def get(session: Session, key_id: str) -> ApiKey:
+    """A live API key; a revoked one is gone (it is still listed with ``revoked=true``)."""
+    key = _find(session, key_id)
+    if key.revoked_at is not None:
+        raise Gone(
+            f"The API key '{key_id}' was revoked at {key.revoked_at.isoformat()}; revoked keys"
+            " are listed with GET /v1/keys?revoked=true."
+        )
+    return key
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[ApiKey]:
@@ -71,7 +82,7 @@ def all_keys(session: Session) -> list[ApiKey]:
 
 def revoke(session: Session, key_id: str) -> ApiKey:
     """Revoke a key from now on; revoking it again keeps the first date."""
-    key = get(session, key_id)
+    key = _find(session, key_id)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.commit()
