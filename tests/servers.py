@@ -16,12 +16,14 @@ from typing import Any
 from service.config import PROJECT_ROOT
 
 
-def service(url: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m service ARGS`` on the database at ``url``, as a user would run it."""
+def service(
+    url: str, *args: str, timeout: int = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m service ARGS`` on the database at ``url`` (and ``env``), as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": url},
+        env={**os.environ, **(env or {}), "DATABASE_URL": url},
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -53,14 +50,7 @@ def test_seed_reports_a_bad_seed_and_exits_non_zero(fresh_url: str, tmp_path: Pa
 def test_a_command_on_an_unmigrated_database_says_so_in_one_line(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url(backend, request, tmp_path)}
-    done = subprocess.run(
-        [sys.executable, "-m", "service", "keys", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = service(database_url(backend, request, tmp_path), "keys", "list", timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("database error: "), done.stderr
     assert "api_keys" in done.stderr and "python -m service migrate" in done.stderr

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,13 +17,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
-from service.config import PROJECT_ROOT, Config
+from service.config import Config
 from service.errors import database_trouble
 from service.extensions import make_engine
 from service.services import keys
 from tests import conftest
 from tests.conftest import GENEROUS_LIMITS, POSTGRES_URL, seeded_register
-from tests.servers import free_port
+from tests.servers import free_port, service
 
 LOCK_MS = 400
 # What the answer may take beyond the bound itself: a loaded machine, two cores shared.
@@ -196,25 +193,12 @@ def _engine(app: Flask) -> Engine:
 def test_keys_create_on_a_locked_database_says_it_is_locked_not_unmigrated(
     migrated_url: str,
 ) -> None:
-    env = {**os.environ, "DATABASE_URL": migrated_url, "DB_LOCK_TIMEOUT_MS": str(LOCK_MS)}
     with held_lock(migrated_url, tables="api_keys"):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "service",
-                "keys",
-                "create",
-                "--name",
-                "ops",
-                "--scope",
-                "write",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
+        done = service(
+            migrated_url,
+            *("keys", "create", "--name", "ops", "--scope", "write"),
             timeout=60,
+            env={"DB_LOCK_TIMEOUT_MS": str(LOCK_MS)},
         )
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("database error: "), done.stderr

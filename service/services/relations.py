@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, TypeVarTuple
+from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -23,7 +23,6 @@ from service.models.source import Citation
 from service.models.trigger import trigger_citations
 from service.services import as_of as as_of_
 
-Row = TypeVarTuple("Row")
 # Filters that only measures have: given one, trigger edges are left out, and the reverse.
 MEASURE_ONLY = ("type", "status")
 TRIGGER_ONLY = ("trigger_kind",)
@@ -58,25 +57,11 @@ def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
 
 
 def _measure_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
-    imposer, other = aliased(MeasureCountry), aliased(MeasureCountry)
-    stmt = (
-        select(imposer.country_code, other.country_code, other.role, Measure.type, Measure.id)
-        .join(imposer, and_(imposer.measure_id == Measure.id, imposer.role == "imposer"))
-        .join(
-            other,
-            and_(
-                other.measure_id == Measure.id,
-                other.role != "imposer",
-                # A country named twice (imposer and partner) is not a relation with itself.
-                other.country_code != imposer.country_code,
-            ),
-        )
+    stmt = _pairs(
+        MeasureCountry, "measure_id", Measure.id, "imposer", args, Measure.type, Measure.id
     )
     if types := args.get("type"):
         stmt = stmt.where(Measure.type.in_(types))
-    if roles := args.get("role"):
-        stmt = stmt.where(other.role.in_(roles))
-    stmt = _touching(stmt, imposer.country_code, other.country_code, args)
     status = Measure.status.expression
     if (as_of := args.get("as_of")) is not None:
         status = as_of_.status_on(as_of)
@@ -91,19 +76,46 @@ def _measure_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
     return [Edge(*key, sorted(ids), [], "measure") for key, ids in grouped.items()]
 
 
-def _touching(stmt: Select[*Row], origin: Any, other: Any, args: dict[str, Any]) -> Select[*Row]:
-    """``stmt`` limited to the edges that touch ``args['country']`` in its ``direction``."""
+def _pairs(
+    link: type[MeasureCountry] | type[TriggerCountry],
+    owner_key: str,
+    owner_id: Any,
+    origin_role: str,
+    args: dict[str, Any],
+    *columns: Any,
+) -> Select[Any]:
+    """(origin, other country, its role, *columns): each origin paired with each other country.
+
+    ``link`` holds a record's countries with their roles; the origin is the one in
+    ``origin_role`` (a measure's imposer, a trigger's originator). ``args`` narrows the pairs
+    by the other country's role and by the country they touch, in its direction.
+    """
+    origin, other = aliased(link), aliased(link)
+    stmt = (
+        select(origin.country_code, other.country_code, other.role, *columns)
+        .join(origin, and_(getattr(origin, owner_key) == owner_id, origin.role == origin_role))
+        .join(
+            other,
+            and_(
+                getattr(other, owner_key) == owner_id,
+                other.role != origin_role,
+                # A country named twice (imposer and partner) is not a relation with itself.
+                other.country_code != origin.country_code,
+            ),
+        )
+    )
+    if roles := args.get("role"):
+        stmt = stmt.where(other.role.in_(roles))
     if not (country := args.get("country")):
         return stmt
     code = country.upper()
-    outgoing, incoming = origin == code, other == code
+    outgoing, incoming = origin.country_code == code, other.country_code == code
     return stmt.where(
         {"out": outgoing, "in": incoming}.get(args.get("direction", "any"), or_(outgoing, incoming))
     )
 
 
 def _trigger_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
-    origin, other = aliased(TriggerCountry), aliased(TriggerCountry)
     # When the register first had word of it: the earliest article citing it.
     reported = (
         select(func.min(Source.published_on))
@@ -112,32 +124,20 @@ def _trigger_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
         .where(trigger_citations.c.trigger_id == Trigger.id)
         .scalar_subquery()
     )
-    stmt = (
-        select(
-            origin.country_code,
-            other.country_code,
-            other.role,
-            Trigger.kind,
-            Trigger.id,
-            Trigger.occurred_on,
-            Trigger.occurred_on_precision,
-            reported,
-        )
-        .join(origin, and_(origin.trigger_id == Trigger.id, origin.role == "originator"))
-        .join(
-            other,
-            and_(
-                other.trigger_id == Trigger.id,
-                other.role != "originator",
-                other.country_code != origin.country_code,
-            ),
-        )
+    stmt = _pairs(
+        TriggerCountry,
+        "trigger_id",
+        Trigger.id,
+        "originator",
+        args,
+        Trigger.kind,
+        Trigger.id,
+        Trigger.occurred_on,
+        Trigger.occurred_on_precision,
+        reported,
     )
     if kinds := args.get("trigger_kind"):
         stmt = stmt.where(Trigger.kind.in_(kinds))
-    if roles := args.get("role"):
-        stmt = stmt.where(other.role.in_(roles))
-    stmt = _touching(stmt, origin.country_code, other.country_code, args)
     as_of: dt.date | None = args.get("as_of")
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for from_country, to_country, role, kind, key, on, precision, first in session.execute(stmt):
