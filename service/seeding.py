@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
+import pycountry
 import yaml
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
@@ -193,7 +194,7 @@ def load(session: Session, seeds: Path, force: bool = False) -> Report:
         aliases = _read(seeds / "countries.yaml") or {}
         if not isinstance(aliases, dict):
             raise SeedError("countries.yaml", None, "expected a mapping of code to aliases")
-        unknown = sorted(set(aliases) - {c.alpha_2 for c in countries.pycountry.countries})
+        unknown = sorted(set(aliases) - {c.alpha_2 for c in pycountry.countries})
         if unknown:
             raise SeedError("countries.yaml", unknown[0], "not an ISO 3166-1 alpha-2 code")
         report.counts["countries"] = countries.sync_iso(session, aliases)

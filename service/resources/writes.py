@@ -19,6 +19,7 @@ from service.extensions import db
 from service.resources.common import Blueprint
 from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
 from service.services import idempotency, retries, revisions, writes
+from service.services.documents import Reply
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -118,7 +119,7 @@ def precondition() -> writes.Precondition | None:
     return writes.Precondition(frozenset(tags.as_set(include_weak=False)), tags.star_tag)
 
 
-def answer(reply: writes.Reply) -> Response:
+def answer(reply: Reply) -> Response:
     response = Response(reply.body or None, status=reply.status, headers=reply.headers)
     if reply.body:
         response.mimetype = "application/json"
@@ -127,7 +128,7 @@ def answer(reply: writes.Reply) -> Response:
     return response
 
 
-def retried(write: Callable[[], writes.Reply]) -> Response:
+def retried(write: Callable[[], Reply]) -> Response:
     """Answer with ``write``'s reply, run again if a concurrent write made the database abort it."""
     return answer(retries.retried(db.session, db.begin_write, write))
 

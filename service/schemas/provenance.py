@@ -38,7 +38,7 @@ class FlagSchema(ma.Schema):
     )
 
     @ma.validates_schema
-    def _note(self, data: dict, **_: object) -> None:
+    def _note(self, data: dict[str, Any], **_: object) -> None:
         if data.get("basis") == "inferred" and not data.get("note"):
             raise ma.ValidationError("An inferred claim needs a note on the reasoning.", "note")
 
