@@ -79,7 +79,7 @@ class Flags(ma.fields.Dict):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         try:
-            return super()._deserialize(value, attr, data, **kwargs)
+            return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
         except ma.ValidationError as error:
             messages = error.messages
             if isinstance(messages, dict):  # marshmallow files a value's errors under "value"
