@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 from flask import Flask, g, request
 from flask_smorest.utils import prepare_response
@@ -113,7 +113,7 @@ def requires(scope: str) -> Callable[[F], F]:
             check(scope)
             return func(*args, **kwargs)
 
-        documented: F = security(forbidden(unauthorized(wrapper)))
+        documented: F = security(forbidden(unauthorized(cast(F, wrapper))))
         return documented
 
     return decorator

@@ -193,7 +193,7 @@ COLUMNS: dict[type[ma.Schema], list[Column]] = {
 }
 
 
-def _cites(f: ma.fields.Field) -> bool:
+def _cites(f: ma.fields.Field[Any]) -> bool:
     inner = getattr(f, "inner", None)
     return isinstance(inner, ma.fields.Nested) and isinstance(inner.schema, CitationSchema)
 

@@ -186,7 +186,7 @@ class StatusChangeInSchema(
     citation = ma.fields.Nested(CitationInSchema, required=True)
 
     @ma.validates_schema
-    def _dates(self, data: dict, **_: object) -> None:
+    def _dates(self, data: dict[str, Any], **_: object) -> None:
         check_partial_dates(data, ("changed_on",))
 
 
@@ -218,7 +218,7 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     claims = staticmethod(measure_claims)  # what `provenance` may flag
 
     @ma.validates_schema
-    def _rules(self, data: dict, partial: object = False, **_: object) -> None:
+    def _rules(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, MEASURE_DATES)

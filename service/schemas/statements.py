@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -66,7 +68,7 @@ class FigureSchema(ma.Schema):
     as_of_precision = term(vocab.DATE_PRECISIONS, allow_none=True, load_default=None)
 
     @ma.validates_schema
-    def _dates(self, data: dict, **_: object) -> None:
+    def _dates(self, data: dict[str, Any], **_: object) -> None:
         check_partial_dates(data, ("as_of",))
 
 
@@ -108,7 +110,7 @@ class StatementCreateSchema(
     claims = staticmethod(statement_claims)  # what `provenance` may flag
 
     @ma.validates_schema
-    def _dates(self, data: dict, partial: object = False, **_: object) -> None:
+    def _dates(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("said_on",))

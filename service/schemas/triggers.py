@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
 from service import vocabularies as vocab
@@ -84,7 +86,7 @@ class TriggerCreateSchema(
     claims = staticmethod(trigger_claims)  # what `provenance` may flag
 
     @ma.validates_schema
-    def _dates(self, data: dict, partial: object = False, **_: object) -> None:
+    def _dates(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
         if partial:  # a PATCH: the service checks the record it makes, whole
             return
         check_partial_dates(data, ("occurred_on",))

@@ -236,7 +236,7 @@ def as_input(session: Session, schema: ma.Schema, data: dict[str, Any]) -> dict[
     return out
 
 
-def _input_value(session: Session, declared: ma.fields.Field, value: Any) -> Any:
+def _input_value(session: Session, declared: ma.fields.Field[Any], value: Any) -> Any:
     if value is None:
         return None
     if isinstance(declared, ma.fields.List):
