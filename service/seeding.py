@@ -36,10 +36,12 @@ class Report:
     skipped: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, kind: str, outcome: Outcome) -> None:
+        """Count one record of ``kind`` loaded with ``outcome``."""
         self.counts[kind][outcome] += 1
 
     @property
     def changed(self) -> int:
+        """How many records the load created or updated."""
         return sum(c["created"] + c["updated"] for c in self.counts.values())
 
     def __str__(self) -> str:

@@ -103,6 +103,7 @@ def documented(blp: Blueprint, *statuses: str) -> Callable[[F], F]:
 
 
 def author() -> writes.Author:
+    """Who writes: the request's API key, and its ``Idempotency-Key`` on a POST."""
     key = request.headers.get("Idempotency-Key")
     if key is None or request.method != "POST":
         return writes.Author(current_key_id())
@@ -113,6 +114,7 @@ def author() -> writes.Author:
 
 
 def precondition() -> writes.Precondition | None:
+    """What the request's ``If-Match`` asks for, or None without one."""
     if "If-Match" not in request.headers:
         return None
     tags = request.if_match

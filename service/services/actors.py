@@ -28,10 +28,12 @@ SORT_KEYS = {"id": SortKey(Actor.id), "name": SortKey(Actor.name), "kind": SortK
 
 
 def get(session: Session, actor_id: str) -> Actor:
+    """The actor ``actor_id``, or a 404."""
     return get_or_404(session, Actor, actor_id, "actor")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
+    """One page of actors, filtered and sorted as ``args`` ask."""
     stmt = select(Actor)
     if kind := args.get("kind"):
         stmt = stmt.where(Actor.kind == kind)
@@ -52,6 +54,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Actor, Outcome]:
+    """Store an actor loaded by ``ActorCreateSchema``: insert, update, or leave it as it is."""
     country = data["country"]
     candidate = Actor(
         id=data["id"],

@@ -24,10 +24,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, code: str) -> Country:
+    """The country ``code`` (any case), or a 404 naming it as asked."""
     return get_or_404(session, Country, code.upper(), "country", asked=code)
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Country]:
+    """One page of countries, filtered and sorted as ``args`` ask."""
     stmt = select(Country)
     if q := args.get("q"):
         stmt = stmt.where(

@@ -25,6 +25,7 @@ def document(session: Session, record: Base) -> dict[str, Any]:
 
 
 def encode(data: Any) -> bytes:
+    """``data`` as the JSON bytes the API answers with."""
     return orjson.dumps(data)
 
 

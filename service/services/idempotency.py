@@ -45,6 +45,7 @@ class Request:
 
     @classmethod
     def of(cls, key: str, method: str, path: str, body: bytes) -> Request:
+        """The request ``key`` names, fingerprinted by its body."""
         return cls(key, method, path, hashlib.sha256(body).hexdigest())
 
 

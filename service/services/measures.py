@@ -148,6 +148,7 @@ def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
+    """Store a measure loaded by ``MeasureCreateSchema``: insert, update, or leave it as it is."""
     if data["announced_by"]:
         require(session, Actor, data["announced_by"], "announced_by", "actor")
     if data["parent"]:

@@ -139,6 +139,7 @@ class Registry:
 
     @property
     def collections(self) -> tuple[str, ...]:
+        """The collections of every record type, in the registry's order."""
         return tuple(t.collection for t in self.types)
 
     def of(self, record: object) -> RecordType | None:
@@ -150,6 +151,7 @@ class Registry:
         return self._owners.get(type(row))  # type: ignore[arg-type]
 
     def by_schema(self, schema: type[ma.Schema]) -> RecordType | None:
+        """The record type the API serves with ``schema``, if any."""
         return next((t for t in self.types if t.schema is schema), None)
 
     def loading_order(self) -> tuple[RecordType, ...]:

@@ -35,14 +35,17 @@ CITATION_SORT_KEYS = {"id": SortKey(Citation.id), "start": SortKey(Citation.star
 
 
 def sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` as UTF-8: how a source is known by its content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def get(session: Session, source_id: str) -> Source:
+    """The source ``source_id``, or a 404."""
     return get_or_404(session, Source, source_id, "source")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
+    """One page of sources, filtered and sorted as ``args`` ask."""
     stmt = select(Source)
     if q := args.get("q"):
         stmt = stmt.where(or_(contains(Source.title, q), contains(Source.text, q)))
@@ -53,6 +56,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
 
 
 def citations(session: Session, source_id: str, args: dict[str, Any]) -> Page[Citation]:
+    """One page of the passages cited from the source ``source_id``."""
     get(session, source_id)
     stmt = select(Citation).where(Citation.source_id == source_id)
     return paginate(

@@ -26,10 +26,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, statement_id: str) -> Statement:
+    """The statement ``statement_id``, or a 404."""
     return get_or_404(session, Statement, statement_id, "statement")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
+    """One page of statements, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Statement)
     if actor := args.get("actor"):
         stmt = stmt.where(Statement.actor_id == actor)
@@ -51,6 +53,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
+    """Store a statement loaded by ``StatementCreateSchema``: insert, update, or leave it be."""
     require(session, Actor, data["actor"], "actor", "actor")
     about = data["about"] or {}
     if about.get("type") == "trigger":

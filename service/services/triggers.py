@@ -32,10 +32,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, trigger_id: str) -> Trigger:
+    """The trigger ``trigger_id``, or a 404."""
     return get_or_404(session, Trigger, trigger_id, "trigger")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
+    """One page of triggers, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Trigger)
     if kind := args.get("kind"):
         stmt = stmt.where(Trigger.kind == kind)
@@ -52,6 +54,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
+    """Store a trigger loaded by ``TriggerCreateSchema``: insert, update, or leave it as it is."""
     countries = country_roles(
         session, data["countries"], lambda code, role: TriggerCountry(country_code=code, role=role)
     )

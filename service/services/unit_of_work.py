@@ -53,6 +53,7 @@ class UnitOfWork:
         self.registry = registry
 
     def before_flush(self, session: Session, _context: UOWTransaction, _instances: Any) -> None:
+        """Move ``updated_at`` of every record the flush changes, through owned rows too."""
         for obj in [*session.new, *session.dirty, *session.deleted]:
             if owned := self.registry.owner(obj):
                 kind, how = owned
@@ -65,6 +66,7 @@ class UnitOfWork:
                         _touch(session, _get(session, kind_, key))
 
     def after_flush(self, session: Session, _context: UOWTransaction) -> None:
+        """Note which records the flush created, updated or deleted."""
         pending: dict[Key, _Pending] = session.info.setdefault(PENDING, {})
         for record in session.new:
             self._note(pending, record, "create")

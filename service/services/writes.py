@@ -44,6 +44,7 @@ class Precondition:
     any: bool = False
 
     def holds(self, current: str) -> bool:
+        """Whether ``current`` (an ETag) is a version ``If-Match`` accepts."""
         return self.any or current in self.etags
 
 
