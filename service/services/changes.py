@@ -6,9 +6,6 @@ the write they record.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.errors import DomainError
 from service.models import Change
+from service.services.paging import NOT_ISSUED, cursor_payload, encode_cursor
 
 
 class InvalidSince(DomainError):
@@ -46,21 +44,16 @@ def position(cursor: str | None, parameter: str = "since") -> int:
     """
     if cursor is None:
         return 0
-    reason = "the cursor is not one this service issued"
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError) as error:
-        raise InvalidSince(reason, parameter) from error
-    seq = payload.get("seq") if isinstance(payload, dict) else None
+    payload = cursor_payload(cursor)
+    seq = payload.get("seq") if payload is not None else None
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= _MAX_SEQ:
-        raise InvalidSince(reason, parameter)
+        raise InvalidSince(NOT_ISSUED, parameter)
     return seq
 
 
 def cursor_at(seq: int) -> str:
     """An opaque cursor standing after ``seq``."""
-    raw = json.dumps({"seq": seq}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_cursor({"seq": seq})
 
 
 def feed(session: Session, since: str | None, limit: int, collection: str | None) -> FeedPage:

@@ -93,21 +93,32 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
+# Every cursor this service issues: base64url of a compact JSON object, unpadded. The list
+# pages (here), the change feed and the revisions (``services/changes.py``) read and write
+# them through these three functions, and fill them each with their own keys.
+NOT_ISSUED = "the cursor is not one this service issued"
+
+
 def encode_cursor(payload: dict[str, Any]) -> str:
     """An opaque cursor: base64url of compact JSON."""
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, required: frozenset[str] = frozenset({"s", "v", "k"})) -> Any:
-    """The payload of a cursor this service issued; a 422 for anything else."""
+def cursor_payload(cursor: str) -> dict[str, Any] | None:
+    """The JSON object ``cursor`` carries; None if it is not a cursor of this service."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
-    except (binascii.Error, ValueError) as error:
-        raise InvalidCursor("the cursor is not one this service issued") from error
-    if not isinstance(payload, dict) or not required <= payload.keys():
-        raise InvalidCursor("the cursor is not one this service issued")
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def decode_cursor(cursor: str, required: frozenset[str] = frozenset({"s", "v", "k"})) -> Any:
+    """The payload of a list cursor this service issued; a 422 for anything else."""
+    payload = cursor_payload(cursor)
+    if payload is None or not required <= payload.keys():
+        raise InvalidCursor(NOT_ISSUED)
     return payload
 
 
