@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,13 +14,13 @@ import pytest
 import yaml
 from alembic import command
 from flask.testing import FlaskClient
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import Connection, delete, event, inspect, select
 from sqlalchemy.orm import Session
 
 from service.cli import alembic_config, migrate
 from service.extensions import make_engine
 from service.models import Measure, MeasureDocument
-from service.schemas.measures import MeasureCreateSchema, MeasureSchema
+from service.schemas.measures import MeasureCreateSchema, MeasurePageSchema, MeasureSchema
 from service.seeding import load
 from service.services import measures as measure_service
 from service.services.as_of import MeasureAsOf
@@ -97,6 +99,74 @@ def test_the_api_serves_the_stored_document_of_an_item_and_of_a_page(
     assert [orjson.dumps(doc).decode() for doc in page.json["items"]] == [
         stored[doc["id"]] for doc in page.json["items"]
     ]
+
+
+# Every route whose body is written from the stored documents, not dumped by its schema.
+PAGES = [
+    "/v1/measures?limit=5",
+    "/v1/measures?sort=title&limit=3&type=arms_transfer",
+    "/v1/measures?q=tanks",
+    "/v1/measures?as_of=2025-01-01",
+    "/v1/measures?as_of=2025-01-01&sort=-status&limit=1",
+    "/v1/countries/kr/measures?role=imposer",
+    "/v1/countries/kr/measures?as_of=2025-01-01",
+    "/v1/triggers/kp-troops-to-russia/measures",
+]
+ITEMS = ["/v1/measures/kr-k2-tanks-poland", "/v1/measures/kr-weapons-to-ukraine?as_of=2025-01-01"]
+
+
+def _measures(session: Session, ids: list[str], url: str) -> list[Any]:
+    """The measures ``ids`` as ORM objects read afresh (as of the URL's ``as_of``), in order."""
+    session.expire_all()
+    found = {m.id: m for m in session.scalars(select(Measure).where(Measure.id.in_(ids)))}
+    as_of = url.partition("as_of=")[2].partition("&")[0]
+    if not as_of:
+        return [found[key] for key in ids]
+    return [MeasureAsOf(found[key], dt.date.fromisoformat(as_of)) for key in ids]
+
+
+@pytest.mark.parametrize("url", PAGES + ITEMS)
+def test_the_fast_body_is_byte_for_byte_what_the_declared_schema_dumps(
+    client: FlaskClient, session: Session, url: str
+) -> None:
+    """The lists declare ``MeasurePageSchema`` and the item ``MeasureSchema``; the bodies
+    written from the stored documents must be exactly what those schemas would write."""
+    r = client.get(url)
+    assert r.status_code == 200, r.json
+    assert r.json is not None
+    if url in ITEMS:
+        [measure] = _measures(session, [r.json["id"]], url)
+        expected = MeasureSchema().dump(measure)
+    else:
+        assert r.json["items"], url
+        ids = [doc["id"] for doc in r.json["items"]]
+        page = {"items": _measures(session, ids, url), "next_cursor": r.json["next_cursor"]}
+        expected = MeasurePageSchema().dump(page)
+    assert r.data == orjson.dumps(expected)
+    assert r.headers["ETag"] == f'"{hashlib.sha1(r.data).hexdigest()}"'
+
+
+@pytest.mark.parametrize("url", PAGES + ITEMS)
+def test_a_page_or_an_item_of_measures_is_one_query(
+    client: FlaskClient, connection: Connection, url: str
+) -> None:
+    """One query finds the measures and their documents (besides it, a nested list looks up
+    its parent and the response cache reads the register's version)."""
+    seen: list[str] = []
+
+    def note(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        r = client.get(url)
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    assert r.status_code == 200, r.json
+    reads = [s for s in seen if re.search(r"\bmeasures?_|\bmeasures\b", s)]
+    assert len(reads) == 1, reads
+    assert "measure_documents" in reads[0]
 
 
 def test_a_measure_without_a_stored_document_is_rendered_from_its_rows(

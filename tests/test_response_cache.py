@@ -18,8 +18,8 @@ from service.config import Config
 from service.exports import stream
 from service.extensions import db
 from service.models import Actor, Measure
-from service.resources import measures as measure_resource
 from service.seeding import load
+from service.services import measures as measure_service
 from tests.conftest import SEEDS
 
 PAGE = "/v1/measures?type=arms_transfer"
@@ -34,12 +34,13 @@ def _response_cache(app: Flask) -> cache.ResponseCache:
 
 @pytest.fixture
 def no_rendering(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """From now on, rendering a measure fails: only a cache hit can answer."""
+    """From now on, reading a measure or a page of them fails: only a cache hit can answer."""
 
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("rendered, not served from the cache")
 
-    monkeypatch.setattr(measure_resource, "documents", refuse)
+    monkeypatch.setattr(measure_service, "page", refuse)
+    monkeypatch.setattr(measure_service, "read", refuse)
     yield
 
 

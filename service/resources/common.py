@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -18,7 +18,6 @@ import marshmallow as ma
 from flask import Flask, Request, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from flask.views import MethodView
-from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -33,10 +32,6 @@ from service.services.documents import encode, etag
 from service.services.paging import Page
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class BodyETag(str):
-    """An ETag that is already the hash of the response body (``services.documents.etag``)."""
 
 
 class StrictParser(FlaskParser):
@@ -108,18 +103,40 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
             raise not_modified
 
     def _set_etag_in_response(self, response: Response) -> None:
-        """A redirect (a list's 303 to its download) has no representation to tag."""
-        if not 300 <= response.status_code < 400:
+        """Tag a 200 as flask-smorest does, unless :func:`rendered` tagged it already.
+
+        A redirect (a list's 303 to its download) or a 304 has no representation to tag.
+        """
+        if response.status_code < 300 and response.get_etag()[0] is None:
             super()._set_etag_in_response(response)
 
-    def set_etag(self, etag_data: Any, etag_schema: Any = None) -> None:
-        """Take a ``BodyETag`` as it is; hash anything else as flask-smorest does."""
-        if isinstance(etag_data, BodyETag):
-            self._check_not_modified(etag_data)
-            # flask-smorest keeps the ETag of the response in its request context.
-            _get_etag_ctx()["etag"] = str(etag_data)
-            return
-        super().set_etag(etag_data, etag_schema)
+    def rendered_response(
+        self, schema: type[ma.Schema] | ma.Schema, headers: dict[str, Any] | None = None
+    ) -> Callable[[F], F]:
+        """Declare a 200 of ``schema`` with its ETag, whose body the view has already rendered.
+
+        The fast path of reads, declared once. The view returns what ``schema`` would dump
+        (and the response's headers, if any) with every record already its API document:
+        its stored JSON as ``orjson.Fragment``, or a dict. :func:`rendered` encodes it once
+        and tags it with the hash of its bytes, where flask-smorest would dump it through
+        ``schema`` again and hash a second serialisation. A ``Response`` (a download, a
+        redirect) passes as it is. The OpenAPI document is what ``etag`` and ``response``
+        make of ``schema``; ``tests/test_measure_documents.py`` holds each body equal to
+        ``schema``'s dump.
+        """
+
+        def decorator(func: F) -> F:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Response:
+                result = func(*args, **kwargs)
+                if isinstance(result, Response):
+                    return result
+                body, extra = result if isinstance(result, tuple) else (result, None)
+                return rendered(body, extra)
+
+            return self.etag(self.response(200, schema, headers=headers)(cast(F, wrapper)))
+
+        return decorator
 
     # flask-smorest's decorators, unchanged, with the types mypy cannot read from it.
     def route(
@@ -362,36 +379,44 @@ def paged(
     fetch: Callable[[dict[str, Any]], Page[Any]],
     args: dict[str, Any],
     item: type[ma.Schema],
-    render: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
-    export: stream.Render | None = None,
 ) -> Any:
     """One page of ``fetch(args)`` as JSON with its ``Link`` header, or every record.
 
-    CSV and NDJSON (``format``, which only a download sets) stream every matching record
-    in keyset batches;
+    CSV and NDJSON (``format``, which only a download sets) stream every matching record;
     ``item`` is the schema of one record, shared by the JSON page and the exports.
-    ``render``, where a resource has one, turns a page of rows into what ``item`` would
-    dump (documents, or their JSON as ``orjson.Fragment``), in one go: the page is then
-    encoded once and its ETag is the body's hash. ``export`` turns rows into documents
-    for the exports.
     """
-    fmt = args.get("format") or "json"
-    if fmt != "json":
-        # One snapshot for the whole download; ``fetch`` reads through ``db.session``, which
-        # is this session. The ETag comes from the register's fingerprint in the same
-        # snapshot, before any record is read.
-        session = db.snapshot()
-        _blueprint().set_etag([*stream.fingerprint(session), fmt, request.full_path])
-        name = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(f".{fmt}")
-        response = stream.list_export(session, fetch, args, item(), fmt, name, export)
-        response.headers["Vary"] = "Accept"
-        return response
+    if (args.get("format") or "json") != "json":
+        return download(fetch, args, item)
     page = fetch(args)
-    headers = {"Link": link_header(page.next_cursor), "Vary": "Accept"}
-    if render is not None:
-        return rendered({"items": render(page.items), "next_cursor": page.next_cursor}, headers)
-    body = {"items": page.items, "next_cursor": page.next_cursor}
-    return body, 200, headers
+    return {"items": page.items, "next_cursor": page.next_cursor}, 200, page_headers(page)
+
+
+def page_headers(page: Page[Any]) -> dict[str, str]:
+    """The headers of a JSON page: its links, and that it depends on ``Accept``."""
+    return {"Link": link_header(page.next_cursor), "Vary": "Accept"}
+
+
+def download(
+    fetch: Callable[[dict[str, Any]], Page[Any]],
+    args: dict[str, Any],
+    item: type[ma.Schema],
+    export: stream.Render | None = None,
+) -> Response:
+    """Every record ``fetch`` matches, as CSV or NDJSON (``args['format']``), streamed.
+
+    The records are read in keyset batches; ``export``, where a list has one, turns a batch
+    into documents at once (else ``item`` dumps each record).
+    """
+    fmt = args["format"]
+    # One snapshot for the whole download; ``fetch`` reads through ``db.session``, which
+    # is this session. The ETag comes from the register's fingerprint in the same
+    # snapshot, before any record is read.
+    session = db.snapshot()
+    _blueprint().set_etag([*stream.fingerprint(session), fmt, request.full_path])
+    name = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(f".{fmt}")
+    response = stream.list_export(session, fetch, args, item(), fmt, name, export)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def link_base() -> str:
@@ -425,9 +450,14 @@ def link_header(next_cursor: str | None, cursor: str = "cursor") -> str:
 def rendered(document: Any, headers: dict[str, str] | None = None) -> Response:
     """A finished JSON document as the response, with the hash of its bytes as ETag.
 
-    flask-smorest would dump it through the schema again and hash a second serialisation;
-    the documents are already exactly what the schema documents (tested).
+    A conditional GET that names this ETag is answered 304, carrying it (RFC 9110).
+    flask-smorest would dump the document through the schema again and hash a second
+    serialisation; the documents are already exactly what the schema documents (tested).
     """
     body = encode(document)
-    _blueprint().set_etag(BodyETag(etag(body)))  # raises 304 when it matches
-    return Response(body, status=200, headers=headers, mimetype="application/json")
+    tag = etag(body)
+    if request.method in ("GET", "HEAD") and tag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{tag}"'})
+    response = Response(body, status=200, headers=headers, mimetype="application/json")
+    response.set_etag(tag)
+    return response

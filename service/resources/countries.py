@@ -8,14 +8,14 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.resources.measures import measures_paged
+from service.resources.measures import measure_page, measures_paged
 from service.schemas.countries import (
     CountryMeasuresQueryArgs,
     CountryPageSchema,
     CountryQueryArgs,
     CountrySchema,
 )
-from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema
+from service.schemas.measures import MeasureAsOfArgs
 from service.services import countries
 
 
@@ -57,10 +57,9 @@ class CountryItem(MethodView):
 
 @blp.list_route("/<string:code>/measures")
 class CountryMeasures(MethodView):
-    @blp.etag
+    @measure_page(blp)
     @blp.not_found
     @blp.query(CountryMeasuresArgs)
-    @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], code: str) -> Any:
         """List the measures that involve a country, optionally in one role.
 

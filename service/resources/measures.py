@@ -1,17 +1,22 @@
-"""Measures."""
+"""Measures.
+
+Every read of measures is one line: the view calls one service function
+(:func:`service.services.measures.page` or ``read``), which finds the measures and their
+stored documents in one query; the response declared by :func:`measure_page` (or, for an
+item, ``rendered_response(MeasureSchema)``) writes those documents into the body as they
+are, and tags it with the hash of its bytes.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask.views import MethodView
 
 from service.extensions import db
 from service.resources import writes
-from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
+from service.resources.common import LINK_HEADER, Blueprint, download, page_headers
 from service.schemas.measures import (
     MeasureAsOfArgs,
     MeasureCreateSchema,
@@ -21,8 +26,8 @@ from service.schemas.measures import (
     MeasureUpdateSchema,
 )
 from service.services import measures
-from service.services.measure_documents import documents, fragments
-from service.services.paging import Page
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 blp = Blueprint(
     "measures",
@@ -32,29 +37,35 @@ blp = Blueprint(
 )
 
 
-def _render(as_of: dt.date | None) -> Callable[[Sequence[Any]], Sequence[Any]]:
-    """Rows of measures as the page's items: their stored JSON, or documents as of a date."""
-    if as_of is None:
-        return lambda rows: fragments(db.session, rows)
-    return lambda rows: documents(db.session, rows, as_of)
+def measure_page(blueprint: Blueprint) -> Callable[[F], F]:
+    """The response of every list of measures: a ``MeasurePageSchema`` page with its links.
+
+    Declared here once, for ``/v1/measures`` and the lists nested under countries and
+    triggers; the view returns :func:`measures_paged`, whose items are the measures'
+    stored documents.
+    """
+    return blueprint.rendered_response(MeasurePageSchema, headers=LINK_HEADER)
 
 
 def measures_paged(args: dict[str, Any], **within: str) -> Any:
-    """A page (or export) of the measures matching ``args`` and a route's own ``within``."""
+    """A page of the measures matching ``args`` and a route's own ``within``, or a download.
 
-    def fetch(query: dict[str, Any]) -> Page[Any]:
-        return measures.list_(db.session, {**query, **within})
-
-    as_of = args.get("as_of")
-    export = functools.partial(documents, db.session, as_of=as_of)
-    return paged(fetch, args, MeasureSchema, render=_render(as_of), export=export)
+    A download (``format``, which only the download routes set) has every match, read in
+    keyset batches of the same query.
+    """
+    query = {**args, **within}
+    if (query.get("format") or "json") != "json":
+        return download(
+            lambda batch: measures.page(db.session, batch, parsed=True), query, MeasureSchema, list
+        )
+    page = measures.page(db.session, query)
+    return {"items": page.items, "next_cursor": page.next_cursor}, page_headers(page)
 
 
 @blp.list_route("")
 class Measures(MethodView):
-    @blp.etag
+    @measure_page(blp)
     @blp.query(MeasureQueryArgs)
-    @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any]) -> Any:
         """List measures, filtered, sorted and paged by cursor.
 
@@ -72,17 +83,15 @@ class Measures(MethodView):
 
 @blp.route("/<string:measure_id>")
 class MeasureItem(MethodView):
-    @blp.etag
+    @blp.rendered_response(MeasureSchema)
     @blp.not_found
     @blp.query(MeasureAsOfArgs)
-    @blp.response(200, MeasureSchema)
     def get(self, args: dict[str, Any], measure_id: str) -> Any:
         """Get a measure with its countries, items, triggers, citations and history.
 
         With `as_of`, the measure as it stood on that date.
         """
-        measure = measures.get(db.session, measure_id, args.get("as_of"))
-        return rendered(_render(args.get("as_of"))([measure])[0])
+        return measures.read(db.session, measure_id, args.get("as_of"))
 
     @writes.updates(blp, MeasureUpdateSchema, MeasureSchema)
     def patch(self, data: dict[str, Any], measure_id: str) -> Any:

@@ -9,9 +9,9 @@ from flask.views import MethodView
 from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
-from service.resources.measures import measures_paged
+from service.resources.measures import measure_page, measures_paged
 from service.schemas.common import ListArgs, sort_arg
-from service.schemas.measures import MeasureAsOfArgs, MeasurePageSchema
+from service.schemas.measures import MeasureAsOfArgs
 from service.schemas.triggers import (
     TriggerCreateSchema,
     TriggerPageSchema,
@@ -78,10 +78,9 @@ writes.revisions_view(blp, "triggers", "trigger", "trigger_id")
 
 @blp.list_route("/<string:trigger_id>/measures")
 class TriggerMeasures(MethodView):
-    @blp.etag
+    @measure_page(blp)
     @blp.not_found
     @blp.query(TriggerMeasuresQueryArgs)
-    @blp.response(200, MeasurePageSchema, headers=LINK_HEADER)
     def get(self, args: dict[str, Any], trigger_id: str) -> Any:
         """List the measures that respond to, or are conditional on, a trigger.
 

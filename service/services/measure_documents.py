@@ -89,13 +89,14 @@ def documents(
 ) -> list[Document]:
     """The API documents of ``measures`` (objects with an ``id``), in order.
 
-    With ``as_of``, each carries its status on that date and the history that counts then.
+    With ``as_of``, each carries its status on that date and the history that counts then
+    (``None`` and ``[]`` for a measure that had no dated status yet).
     """
     docs: list[Document] = [orjson.loads(body) for body in _bodies(session, measures)]
     if as_of is not None:
         for doc in docs:
             history = [c for c in doc["status_history"] if _counts(c, as_of)]
-            doc["status"] = history[-1]["status"]
+            doc["status"] = history[-1]["status"] if history else None
             doc["status_history"] = history
             doc["as_of"] = as_of.isoformat()
     return docs

@@ -28,7 +28,7 @@ from service.models import (
 from service.schemas.measures import MeasureCreateSchema, MeasureSchema
 from service.services import as_of as as_of_
 from service.services import country_filter, measure_documents, search
-from service.services.paging import Page, SortKey, changed_since
+from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import (
     Outcome,
     cite,
@@ -49,20 +49,6 @@ SORT_KEYS = {
     "type": SortKey(Measure.type),
     "updated_at": SortKey(Measure.updated_at, "datetime"),
 }
-
-
-def get(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any:
-    """The measure ``measure_id`` for ``measure_documents``: its id and stored body.
-
-    With ``as_of``, the measure as it stood on that date.
-    """
-    if as_of is not None:
-        return as_of_.get(session, measure_id, as_of)
-    stmt = with_body(select(Measure.id).where(Measure.id == measure_id))
-    row = session.connection().execute(stmt).first()
-    if row is None:
-        raise NotFound("measure", measure_id)
-    return row
 
 
 def with_body(stmt: Select[Any]) -> Select[Any]:
@@ -106,33 +92,59 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
     return changed_since(stmt, Measure, args.get("changed_since"))
 
 
-def lean_rows(args: dict[str, Any]) -> Select[Any]:
-    """``filtered(args)`` as rows of what paging needs: ids and sort columns.
+def _sort(args: dict[str, Any]) -> str:
+    """The sort of a page; by the status on ``as_of``, it has no search rank: no relevance."""
+    sort = search.sort_of(args, DEFAULT_SORT)
+    return DEFAULT_SORT if sort == search.RELEVANCE and args.get("as_of") is not None else sort
 
-    Without ``as_of``, only the sort column asked for, and each measure's stored body.
-    """
-    if args.get("as_of") is not None:  # paged by the status then, on any sort column
-        sort_columns = {key.column for key in SORT_KEYS.values()}
-        columns = sorted(sort_columns, key=lambda c: c.key)
-        return filtered(args).with_only_columns(*columns)
-    key = SORT_KEYS.get(search.sort_of(args, DEFAULT_SORT).lstrip("-"))
+
+def lean_rows(args: dict[str, Any]) -> Select[Any]:
+    """``filtered(args)`` as rows of what a page needs: id, sort column and stored body."""
+    key = SORT_KEYS.get(_sort(args).lstrip("-"))
     columns = [Measure.id] if key is None or key.column is Measure.id else [Measure.id, key.column]
     return with_body(filtered(args).with_only_columns(*columns))
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Any]:
-    """One page of measures, as rows for ``measure_documents`` rather than ORM objects.
+def page(session: Session, args: dict[str, Any], parsed: bool = False) -> Page[Any]:
+    """One page of the measures matching ``args``, as their API documents: one query.
 
-    A row has the measure's id, its sort columns and (without ``as_of``) its stored
-    document, all from the one query that pages it.
+    The query finds the page and each measure's stored document (``lean_rows``). Without
+    ``as_of`` the documents are that JSON as it is (``orjson.Fragment``, to embed
+    unparsed); with ``as_of``, or ``parsed`` (the exports, which flatten them), dicts.
     """
     stmt = lean_rows(args)
-    if args.get("as_of") is not None:
-        # Paged by the status on that date, which has no search rank: no relevance order.
-        sort = search.sort_of(args, DEFAULT_SORT)
-        args = {**args, "sort": DEFAULT_SORT if sort == search.RELEVANCE else sort}
-        return as_of_.paginate(session, stmt, SORT_KEYS, args)
-    return search.page(session, stmt, "measures", SORT_KEYS, Measure.id, args, DEFAULT_SORT)
+    as_of = args.get("as_of")
+    if as_of is None:
+        rows = search.page(session, stmt, "measures", SORT_KEYS, Measure.id, args, DEFAULT_SORT)
+    else:
+        # The status that filters and sorts is the one each measure had on that date.
+        keys = {**SORT_KEYS, "status": SortKey(Measure.status, computed=as_of_.status_on(as_of))}
+        cursor = args.get("cursor")
+        rows = paginate(session, stmt, keys, Measure.id, _sort(args), args["limit"], cursor)
+    if as_of is None and not parsed:
+        return Page(measure_documents.fragments(session, rows.items), rows.next_cursor)
+    return Page(measure_documents.documents(session, rows.items, as_of), rows.next_cursor)
+
+
+def read(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any:
+    """The measure ``measure_id`` as its API document, found with its stored body: one query.
+
+    Without ``as_of``, the stored JSON as it is (``orjson.Fragment``); with it, the measure
+    as it stood on that date (a dict), or a 404 if it had no dated status yet.
+    """
+    row = (
+        session.connection()
+        .execute(with_body(select(Measure.id).where(Measure.id == measure_id)))
+        .first()
+    )
+    if row is None:
+        raise NotFound("measure", measure_id)
+    if as_of is None:
+        return measure_documents.fragments(session, [row])[0]
+    document = measure_documents.documents(session, [row], as_of)[0]
+    if document["status"] is None:
+        raise as_of_.NoStatusOn(measure_id, as_of)
+    return document
 
 
 def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
@@ -268,7 +280,7 @@ RECORD = RecordType(
     model=Measure,
     schema=MeasureSchema,
     routes="service.resources.measures",
-    list_=list_,
+    list_=page,
     create_schema=MeasureCreateSchema,
     put=put,
     # Linking a parent checks the tree for cycles: one writer at a time (services/writes.py).
