@@ -129,8 +129,11 @@ def _measures(session: Session, ids: list[str], url: str) -> list[Any]:
 def test_the_fast_body_is_byte_for_byte_what_the_declared_schema_dumps(
     client: FlaskClient, session: Session, url: str
 ) -> None:
-    """The lists declare ``MeasurePageSchema`` and the item ``MeasureSchema``; the bodies
-    written from the stored documents must be exactly what those schemas would write."""
+    """Bodies written from the stored documents are exactly what the declared schemas dump.
+
+    The lists declare ``MeasurePageSchema`` and the item ``MeasureSchema`` (one
+    declaration each, in ``resources/measures.py``); the ETag is the hash of the bytes.
+    """
     r = client.get(url)
     assert r.status_code == 200, r.json
     assert r.json is not None
@@ -150,8 +153,11 @@ def test_the_fast_body_is_byte_for_byte_what_the_declared_schema_dumps(
 def test_a_page_or_an_item_of_measures_is_one_query(
     client: FlaskClient, connection: Connection, url: str
 ) -> None:
-    """One query finds the measures and their documents (besides it, a nested list looks up
-    its parent and the response cache reads the register's version)."""
+    """One query finds the measures of a page or an item, with their stored documents.
+
+    Besides it, a nested list looks up its parent and the response cache reads the
+    register's version.
+    """
     seen: list[str] = []
 
     def note(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
