@@ -26,7 +26,7 @@ import marshmallow as ma
 from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
-from service.errors import DomainError
+from service.errors import InvalidSince
 from service.models import (
     Actor,
     Change,
@@ -239,17 +239,6 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
 def made_by(session: Session, key_id: str | None) -> None:
     """Record ``key_id`` as the author of what this transaction changes."""
     session.info[KEY_ID] = key_id
-
-
-class InvalidSince(DomainError):
-    status = 422
-    title = "Unprocessable Content"
-
-    def __init__(self, reason: str, parameter: str = "since") -> None:
-        super().__init__(
-            f"Invalid value for query parameter '{parameter}': {reason}",
-            [{"name": parameter, "in": "query", "reason": reason}],
-        )
 
 
 @dataclass(frozen=True)
