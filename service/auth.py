@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, g, request
+from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 
 from service.api import ProblemSchema
@@ -22,7 +23,6 @@ from service.errors import PROBLEM_JSON, Forbidden, Unauthorized, error_body, ex
 from service.extensions import db
 from service.models import ApiKey
 from service.models.api_key import SCOPES
-from service.resources.common import Blueprint
 from service.services import keys
 
 F = TypeVar("F", bound=Callable[..., Any])
