@@ -387,7 +387,7 @@ def problem_type(error: DomainError) -> ProblemType:
     raise LookupError(f"{type(error).__name__} is not in errors.PROBLEMS")
 
 
-def body(
+def problem_body(
     type_: str,
     title: str,
     status: int,
@@ -406,7 +406,7 @@ def body(
 def error_body(error: DomainError) -> dict[str, Any]:
     """The problem document ``error`` leaves as."""
     row = problem_type(error)
-    return body(row.type, row.title, row.status, error.detail, error.errors)
+    return problem_body(row.type, row.title, row.status, error.detail, error.errors)
 
 
 def examples() -> dict[int, dict[str, Any]]:
@@ -431,7 +431,7 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """An ``about:blank`` problem response, for answers no domain error makes."""
-    return _respond(body(ABOUT_BLANK, title, status, detail, errors), headers)
+    return _respond(problem_body(ABOUT_BLANK, title, status, detail, errors), headers)
 
 
 def render(error: DomainError, headers: Mapping[str, str] | None = None) -> Response:
