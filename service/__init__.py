@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from flask import Flask, send_from_directory
@@ -10,7 +11,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
-import service.services.changes  # noqa: F401
+import service.records  # noqa: F401  # hooks the recording of changes into every commit
 from service import apidoc, auth, cache, headers, ops, ratelimit
 from service.api import Api
 from service.config import Config
@@ -82,35 +83,12 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     auth.init_app(app)
     ratelimit.init_app(app, config)
 
-    from service.resources import (
-        actors,
-        changes,
-        countries,
-        export,
-        keys,
-        measures,
-        relations,
-        sources,
-        statements,
-        timeline,
-        triggers,
-        vocabularies,
-    )
+    from service.records import REGISTRY
+    from service.resources import changes, export, keys, relations, timeline, vocabularies
 
-    for module in (
-        measures,
-        triggers,
-        statements,
-        actors,
-        countries,
-        sources,
-        vocabularies,
-        timeline,
-        relations,
-        export,
-        changes,
-        keys,
-    ):
+    # The record types' routes, then the views across them.
+    record_routes = [import_module(kind.routes) for kind in REGISTRY]
+    for module in (*record_routes, vocabularies, timeline, relations, export, changes, keys):
         api.register_blueprint(module.blp)
     ops.init_app(app, config, db.engine)
     ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these

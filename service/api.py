@@ -99,7 +99,7 @@ def body_too_large(headers: dict[str, str]) -> Response:
     return render(ContentTooLarge(current_app.config.get("MAX_CONTENT_LENGTH")), headers)
 
 
-class Api(flask_smorest.Api):
+class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no type hints
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:

@@ -122,7 +122,9 @@ class RegisterDocs(BasePlugin):
         marshmallow.converter.add_attribute_function(self.no_null_default)
         marshmallow.converter.add_attribute_function(self.term_component)
 
-    def no_null_default(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+    def no_null_default(
+        self, field: ma.fields.Field[Any], ret: dict[str, Any], **kwargs: Any
+    ) -> dict[str, Any]:
         """Leave out ``default: null``: a generator would make the field required.
 
         openapi-typescript types a property with a default as always present, so a create
@@ -145,7 +147,9 @@ class RegisterDocs(BasePlugin):
             return parameter  # the same name, another meaning (a feed's `limit`)
         return component
 
-    def term_component(self, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict:
+    def term_component(
+        self, field: ma.fields.Field[Any], ret: dict[str, Any], **kwargs: Any
+    ) -> dict[str, Any]:
         """A ``Term`` refers to its list's component: its values once, not at every use.
 
         Listed at every use, the 249 country codes made most of the document, and a

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask, g, request
 from flask_smorest import Blueprint
@@ -119,7 +119,7 @@ def requires(scope: str) -> Callable[[F], F]:
             check(scope)
             return func(*args, **kwargs)
 
-        documented: F = security(forbidden(unauthorized(wrapper)))
+        documented: F = security(forbidden(unauthorized(cast(F, wrapper))))
         return documented
 
     return decorator

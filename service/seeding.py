@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,15 +15,9 @@ from sqlalchemy.orm import Session
 
 from service.errors import DomainError, flatten
 from service.models import Change
-from service.schemas.actors import ActorCreateSchema
-from service.schemas.measures import MeasureCreateSchema
-from service.schemas.sources import SourceCreateSchema
-from service.schemas.statements import StatementCreateSchema
-from service.schemas.triggers import TriggerCreateSchema
-from service.services import actors, countries, measures, sources, statements, triggers
-from service.services.records import Outcome
-
-Put = Callable[[Session, dict[str, Any]], tuple[Any, Outcome]]
+from service.records import REGISTRY
+from service.services import unit_of_work
+from service.services.registry import Outcome, Put, RecordType
 
 
 class SeedError(Exception):
@@ -42,10 +36,12 @@ class Report:
     skipped: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, kind: str, outcome: Outcome) -> None:
+        """Count one record of ``kind`` loaded with ``outcome``."""
         self.counts[kind][outcome] += 1
 
     @property
     def changed(self) -> int:
+        """How many records the load created or updated."""
         return sum(c["created"] + c["updated"] for c in self.counts.values())
 
     def __str__(self) -> str:
@@ -156,8 +152,8 @@ def _load_all(
         report.add(kind, outcome)
 
 
-def _sources(seeds: Path) -> list[dict[str, Any]]:
-    path = seeds / "sources.yaml"
+def _with_texts(seeds: Path, path: Path) -> list[dict[str, Any]]:
+    """The records of ``path``, each with the text of the article its ``file`` names."""
     out = []
     for record in _records(path):
         record = dict(record)
@@ -172,37 +168,41 @@ def _sources(seeds: Path) -> list[dict[str, Any]]:
     return out
 
 
-# Each seed file in loading order: what it holds may only name what came before.
-_STEPS: tuple[tuple[str, ma.Schema, Put], ...] = (
-    ("sources", SourceCreateSchema(), sources.put),
-    ("actors", ActorCreateSchema(), actors.put),
-    ("triggers", TriggerCreateSchema(), triggers.put),
-    ("measures", MeasureCreateSchema(), measures.put),
-    ("statements", StatementCreateSchema(), statements.put),
-)
+def _load_type(
+    session: Session, report: Report, seeds: Path, kind: RecordType, force: bool
+) -> None:
+    """Load the seed file of ``kind``, through its own loader or its schema and ``put``."""
+    assert kind.seed is not None
+    path = seeds / kind.seed.file
+    if kind.seed.load is not None:
+        try:
+            report.counts[kind.collection] = kind.seed.load(session, _read(path) or {})
+        except DomainError as error:
+            # The loader names the entry at fault as the error's field (else the file).
+            where = error.errors[0] if error.errors else {"name": "(file)", "reason": error.detail}
+            record = None if where["name"] == "(file)" else where["name"]
+            raise SeedError(path.name, record, where["reason"]) from error
+        session.flush()
+        return
+    assert kind.create_schema is not None and kind.put is not None, kind.collection
+    records = _with_texts(seeds, path) if kind.seed.texts else None
+    schema = kind.create_schema()
+    _load_all(session, report, path, kind.collection, schema, kind.put, records, force)
 
 
 def load(session: Session, seeds: Path, force: bool = False) -> Report:
     """Load every seed file; commit once, or roll back and raise :class:`SeedError`.
 
-    Records last changed through the API (edited, or deleted) are skipped and listed in the
-    report, unless ``force`` puts the seeds' version back.
+    The record types load in the registry's loading order, so each names only what came
+    before. Records last changed through the API (edited, or deleted) are skipped and
+    listed in the report, unless ``force`` puts the seeds' version back.
     """
     report = Report()
     try:
-        aliases = _read(seeds / "countries.yaml") or {}
-        if not isinstance(aliases, dict):
-            raise SeedError("countries.yaml", None, "expected a mapping of code to aliases")
-        unknown = sorted(set(aliases) - {c.alpha_2 for c in countries.pycountry.countries})
-        if unknown:
-            raise SeedError("countries.yaml", unknown[0], "not an ISO 3166-1 alpha-2 code")
-        report.counts["countries"] = countries.sync_iso(session, aliases)
-        session.flush()
-        for kind, schema, put in _STEPS:
-            path = seeds / f"{kind}.yaml"
-            records = _sources(seeds) if kind == "sources" else None
-            _load_all(session, report, path, kind, schema, put, records, force)
-        session.commit()
+        for kind in REGISTRY.loading_order():
+            if kind.seed is not None:
+                _load_type(session, report, seeds, kind, force)
+        unit_of_work.commit(session)
     except BaseException:
         session.rollback()
         raise

@@ -92,7 +92,7 @@ class _Recorder:
             return 400
 
 
-class ProblemWorker(ThreadWorker):
+class ProblemWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no type hints
     """gunicorn's threaded worker, answering the requests it refuses itself as problem+json.
 
     A request gunicorn cannot parse (a URL past ``limit_request_line``, too many headers, a bad
@@ -119,7 +119,7 @@ class ProblemWorker(ThreadWorker):
             self.log.debug("Failed to send the error response.")
 
 
-class Server(BaseApplication):
+class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
     """gunicorn running :func:`service.create_app` with the settings of ``config``."""
 
     def __init__(self, config: Config) -> None:

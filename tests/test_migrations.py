@@ -52,3 +52,56 @@ def test_every_index_the_models_declare_exists_after_upgrade(empty_engine: Engin
     declared = {index.name for table in Base.metadata.tables.values() for index in table.indexes}
     assert declared - present == set()
     assert "ix_measures_announced_on_sort" in present
+
+
+def test_stored_idempotent_replies_keep_their_meaning_across_0009(fresh_url: str) -> None:
+    """A reply stored as status and headers becomes the record it wrote, and back."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from service.extensions import make_engine
+
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0008")
+    engine = make_engine(fresh_url)
+    insert = text(
+        "INSERT INTO idempotent_requests (key_id, key, method, path, fingerprint, status,"
+        " headers, body, created_at) VALUES (:key_id, :key, 'POST', :path, 'f', :status,"
+        " :headers, :body, CURRENT_TIMESTAMP)"
+    )
+    replies = [
+        ("k1", "a", "/v1/actors", 201, {"ETag": '"x"', "Location": "/v1/actors/new-one"}),
+        ("k1", "b", "/v1/sources", 200, {"ETag": '"y"', "Location": "/v1/sources/held-text"}),
+    ]
+    with engine.begin() as connection:
+        for key_id, key, path, status, headers in replies:
+            connection.execute(
+                insert,
+                {
+                    "key_id": key_id,
+                    "key": key,
+                    "path": path,
+                    "status": status,
+                    "headers": json.dumps(headers),
+                    "body": b"{}",
+                },
+            )
+    command.upgrade(config, "head")
+    query = "SELECT key, collection, record_id, created FROM idempotent_requests ORDER BY key"
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(text(query))]
+    assert rows == [("a", "actors", "new-one", True), ("b", "sources", "held-text", False)]
+    command.downgrade(config, "0008")
+    query = "SELECT key, status, headers FROM idempotent_requests ORDER BY key"
+    with engine.connect() as connection:
+        back = [
+            (key, status, json.loads(h) if isinstance(h, str) else h)
+            for key, status, h in connection.execute(text(query))
+        ]
+    engine.dispose()
+    assert back == [
+        ("a", 201, {"Location": "/v1/actors/new-one"}),
+        ("b", 200, {"Location": "/v1/sources/held-text"}),
+    ]

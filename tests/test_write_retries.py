@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from service.services import retries, writes
+from service.records import REGISTRY
+from service.services import retries
 from tests.test_writes import footprint, new_actor
 
 
@@ -59,16 +60,17 @@ def failing_put(
 ) -> list[dict[str, Any]]:
     """Make the actors' ``put`` write, then abort with ``cause`` its first ``times`` calls."""
     calls: list[dict[str, Any]] = []
-    actors = writes.WRITABLE["actors"]
+    actors = REGISTRY["actors"]
 
     def put(session: Session, data: dict[str, Any]) -> Any:
         calls.append(data)
+        assert actors.put is not None
         written = actors.put(session, data)  # flushed: the abort must undo it
         if len(calls) <= times:
             raise aborted(cause)
         return written
 
-    monkeypatch.setitem(writes.WRITABLE, "actors", dataclasses.replace(actors, put=put))
+    monkeypatch.setitem(REGISTRY.by_collection, "actors", dataclasses.replace(actors, put=put))
     monkeypatch.setattr(retries.time, "sleep", lambda _seconds: None)
     return calls
 

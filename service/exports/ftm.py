@@ -28,7 +28,6 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.util import make_entity_id
 from sqlalchemy.orm import Session
 
-from service.exports import bulk, ndjson
 from service.exports.csv import item_text, partial_date
 from service.models import Country, Measure
 
@@ -55,7 +54,7 @@ def make(schema: str, key: str, **properties: Any) -> EntityProxy:
     return proxy
 
 
-class _Mapper:
+class Mapper:
     """Maps records one by one, remembering only what later records refer to."""
 
     def __init__(self, session: Session) -> None:
@@ -257,16 +256,3 @@ class _Mapper:
                 topics="gov.national",
                 description=f"The state of {country.name} (ISO 3166-1 {code}).",
             )
-
-
-def entities(session: Session, size: int) -> Iterator[EntityProxy]:
-    """Every entity, record by record, then the states they involve."""
-    mapper = _Mapper(session)
-    for name, record in bulk.records(session, size, bulk.COLLECTIONS[1:]):
-        yield from getattr(mapper, name)(bulk.SCHEMAS[name].dump(record))
-    yield from mapper.states()
-
-
-def lines(session: Session, size: int) -> Iterator[str]:
-    for proxy in entities(session, size):
-        yield ndjson.line(proxy.to_dict())

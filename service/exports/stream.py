@@ -26,6 +26,7 @@ from service.cache import data_version
 from service.exports import csv, ndjson
 from service.exports.negotiation import MEDIA_TYPES
 from service.extensions import db
+from service.records import REGISTRY
 from service.services.paging import Page
 
 Fetch = Callable[[dict[str, Any]], Page[Any]]
@@ -104,5 +105,7 @@ def list_export(
     """
     dump = render or (lambda records: [schema.dump(record) for record in records])
     items = (doc for page in pages(fetch, args, batch_size()) for doc in dump(page.items))
-    chunks = csv.write(csv.columns_for(schema), items) if fmt == "csv" else ndjson.write(items)
+    kind = REGISTRY.by_schema(type(schema))
+    columns = kind.columns if kind is not None else csv.columns_for(schema)
+    chunks = csv.write(columns, items) if fmt == "csv" else ndjson.write(items)
     return download(chunks, fmt, f"{name}.{fmt}", session)

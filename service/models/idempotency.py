@@ -1,14 +1,13 @@
-"""Responses to POSTs sent with an ``Idempotency-Key``, replayed when the POST is retried."""
+"""What POSTs sent with an ``Idempotency-Key`` wrote, replayed when the POST is retried."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.models.base import Base, UTCDateTime
+from service.models.base import ID_LENGTH, Base, UTCDateTime
 
 
 class IdempotentRequest(Base):
@@ -22,7 +21,9 @@ class IdempotentRequest(Base):
     path: Mapped[str] = mapped_column(String(2000))
     # sha256 of the request body: a retry must send the same request.
     fingerprint: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
-    headers: Mapped[dict[str, Any]] = mapped_column(JSON())
+    # The record the write stored, whether it created it, and its body as answered.
+    collection: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created: Mapped[bool] = mapped_column(Boolean())
     body: Mapped[bytes] = mapped_column(LargeBinary())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
 
-from service.exports import bulk, ftm
+from service.exports import bulk
 from service.exports.negotiation import NDJSON, negotiate
 from service.exports.stream import batch_size, download, fingerprint
 from service.extensions import db
@@ -81,4 +81,4 @@ class FtmExport(MethodView):
         `Documentation` entities carrying every quote; each country involved is a
         `PublicBody`. Ids are stable across exports.
         """
-        return _export("ftm", ftm.lines, "register.ftm.ndjson")
+        return _export("ftm", bulk.ftm_lines, "register.ftm.ndjson")

@@ -19,6 +19,7 @@ from service.extensions import db
 from service.resources.common import Blueprint
 from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
 from service.services import idempotency, retries, revisions, writes
+from service.services.documents import Written, etag
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,6 +81,7 @@ def documented(blp: Blueprint, *statuses: str) -> Callable[[F], F]:
 
 
 def author() -> writes.Author:
+    """Who writes: the request's API key, and its ``Idempotency-Key`` on a POST."""
     key = request.headers.get("Idempotency-Key")
     if key is None or request.method != "POST":
         return writes.Author(current_key_id())
@@ -90,41 +92,51 @@ def author() -> writes.Author:
 
 
 def precondition() -> writes.Precondition | None:
+    """What the request's ``If-Match`` asks for, or None without one."""
     if "If-Match" not in request.headers:
         return None
     tags = request.if_match
     return writes.Precondition(frozenset(tags.as_set(include_weak=False)), tags.star_tag)
 
 
-def answer(reply: writes.Reply) -> Response:
-    response = Response(reply.body or None, status=reply.status, headers=reply.headers)
-    if reply.body:
+def answer(written: Written, status: int) -> Response:
+    """The response to a write: ``status``, the record's body, its ETag and where to GET it."""
+    response = Response(written.body or None, status=status)
+    if written.body:
         response.mimetype = "application/json"
-    if reply.replayed:
+        response.headers["ETag"] = f'"{etag(written.body)}"'
+        response.headers["Location"] = f"/v1/{written.collection}/{written.key}"
+    if written.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
-def retried(write: Callable[[], writes.Reply]) -> Response:
-    """Answer with ``write``'s reply, run again if a concurrent write made the database abort it."""
-    return answer(retries.retried(db.session, db.begin_write, write))
+def retried(write: Callable[[], Written]) -> Written:
+    """``write``'s outcome, run again if a concurrent write made the database abort it."""
+    return retries.retried(db.session, db.begin_write, write)
 
 
 def create(collection: str, data: dict[str, Any]) -> Response:
+    """201 with the new record; 200 with the one already holding the same content."""
     by = author()
-    return retried(lambda: writes.create(db.session, collection, data, by))
+    written = retried(lambda: writes.create(db.session, collection, data, by))
+    return answer(written, 201 if written.created else 200)
 
 
 def patch(collection: str, key: str, loaded: dict[str, Any]) -> Response:
+    """200 with the record as changed."""
     raw = bodies.load(request)
     changes = {name: raw[name] for name in loaded if name in raw}
     asked, by = precondition(), author()
-    return retried(lambda: writes.update_(db.session, collection, key, changes, asked, by))
+    return answer(
+        retried(lambda: writes.update_(db.session, collection, key, changes, asked, by)), 200
+    )
 
 
 def delete(collection: str, key: str) -> Response:
+    """204: the record is gone from reads."""
     asked, by = precondition(), author()
-    return retried(lambda: writes.delete(db.session, collection, key, asked, by))
+    return answer(retried(lambda: writes.delete(db.session, collection, key, asked, by)), 204)
 
 
 def _public(revision: revisions.Revision) -> dict[str, Any]:

@@ -151,13 +151,13 @@ def record_date(description: str, **kwargs: Any) -> ma.fields.Date:
     )
 
 
-def many(item: ma.fields.Field, max_items: int, **kwargs: Any) -> ma.fields.List:
+def many(item: ma.fields.Field[Any], max_items: int, **kwargs: Any) -> ma.fields.List[Any]:
     """A list of at most ``max_items`` entries (at least one when ``required``)."""
     least = 1 if kwargs.get("required") else None
     return ma.fields.List(item, validate=validate.Length(min=least, max=max_items), **kwargs)
 
 
-class ManyValues(ma.fields.List):
+class ManyValues(ma.fields.List[Any]):
     """A query parameter of several values: its key repeated, or values separated by commas.
 
     Repeating the key is OpenAPI's default for an array (`style: form, explode: true`) and
@@ -167,7 +167,7 @@ class ManyValues(ma.fields.List):
 
     is_multiple = True  # webargs hands over every value of a repeated key, not the first
 
-    def __init__(self, inner: ma.fields.Field, description: str, **kwargs: Any) -> None:
+    def __init__(self, inner: ma.fields.Field[Any], description: str, **kwargs: Any) -> None:
         how = "Several values: repeat the parameter, or separate them with commas."
         super().__init__(
             inner,
@@ -225,7 +225,7 @@ def check_partial_dates(data: Mapping[str, Any], names: tuple[str, ...]) -> None
         raise ma.ValidationError(errors)
 
 
-def date_pair(name: str, description: str) -> dict[str, ma.fields.Field]:
+def date_pair(name: str, description: str) -> dict[str, ma.fields.Field[Any]]:
     """``name`` (a date) and ``name_precision`` (day, month or year), both nullable."""
     return {
         name: record_date(description, allow_none=True, load_default=None),
@@ -261,7 +261,7 @@ class DatedSchema(ma.Schema):
 
 def dated(*dates: tuple[str, str], whole_only: bool = False) -> type[DatedSchema]:
     """A ``DatedSchema`` with each ``(name, description)`` date and its precision as fields."""
-    fields: dict[str, ma.fields.Field] = {}
+    fields: dict[str, ma.fields.Field[Any]] = {}
     for name, description in dates:
         fields |= date_pair(name, description)
     base = cast(type[DatedSchema], DatedSchema.from_dict(fields, name="Dated"))

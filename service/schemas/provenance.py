@@ -38,7 +38,7 @@ class FlagSchema(ma.Schema):
     )
 
     @ma.validates_schema
-    def _note(self, data: dict, **_: object) -> None:
+    def _note(self, data: dict[str, Any], **_: object) -> None:
         if data.get("basis") == "inferred" and not data.get("note"):
             raise ma.ValidationError("An inferred claim needs a note on the reasoning.", "note")
 
@@ -79,7 +79,7 @@ class Flags(ma.fields.Dict):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         try:
-            return super()._deserialize(value, attr, data, **kwargs)
+            return super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
         except ma.ValidationError as error:
             messages = error.messages
             if isinstance(messages, dict):  # marshmallow files a value's errors under "value"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Actor
+from service.exports import csv
+from service.exports.ftm import Mapper
+from service.models import Actor, Measure, Statement
+from service.schemas.actors import ActorCreateSchema, ActorSchema
+from service.services import search, statements
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import (
     Outcome,
@@ -17,15 +22,18 @@ from service.services.records import (
     require_country,
     upsert,
 )
+from service.services.registry import Changed, RecordType, Seed
 
 SORT_KEYS = {"id": SortKey(Actor.id), "name": SortKey(Actor.name), "kind": SortKey(Actor.kind)}
 
 
 def get(session: Session, actor_id: str) -> Actor:
+    """The actor ``actor_id``, or a 404."""
     return get_or_404(session, Actor, actor_id, "actor")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
+    """One page of actors, filtered and sorted as ``args`` ask."""
     stmt = select(Actor)
     if kind := args.get("kind"):
         stmt = stmt.where(Actor.kind == kind)
@@ -46,6 +54,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Actor, Outcome]:
+    """Store an actor loaded by ``ActorCreateSchema``: insert, update, or leave it as it is."""
     country = data["country"]
     candidate = Actor(
         id=data["id"],
@@ -57,3 +66,36 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Actor, Outcome]:
         citations=cite_all(session, data["citations"], "citations"),
     )
     return upsert(session, candidate, data["id"])
+
+
+def reindex_statements(session: Session, kind: RecordType, changed: Sequence[Changed]) -> None:
+    """A statement is found by its actor's name: renaming an actor reindexes them (an effect)."""
+    renamed = [c.key for c in changed if c.op == "update"]
+    if renamed:
+        said = session.scalars(select(Statement).where(Statement.actor_id.in_(renamed)))
+        search.reindex(session, statements.RECORD, [Changed(s.id, "update", s, None) for s in said])
+
+
+def _referrers(key: str) -> list[tuple[str, Select[Any]]]:
+    return [
+        ("measures", select(Measure.id).where(Measure.announced_by_id == key)),
+        ("statements", select(Statement.id).where(Statement.actor_id == key)),
+    ]
+
+
+RECORD = RecordType(
+    collection="actors",
+    label="actor",
+    model=Actor,
+    schema=ActorSchema,
+    routes="service.resources.actors",
+    list_=list_,
+    create_schema=ActorCreateSchema,
+    put=put,
+    referrers=_referrers,
+    effects=(reindex_statements,),
+    columns=csv.ACTOR,
+    ftm=Mapper.actors,
+    seed=Seed("actors.yaml"),
+    refers_to=("countries", "sources"),
+)

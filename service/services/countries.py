@@ -8,9 +8,13 @@ import pycountry
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from service.errors import InvalidReference
+from service.exports import csv
 from service.models import Country
+from service.schemas.countries import CountrySchema
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
+from service.services.registry import RecordType, Seed
 
 SORT_KEYS = {
     "code": SortKey(Country.code),
@@ -20,10 +24,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, code: str) -> Country:
+    """The country ``code`` (any case), or a 404 naming it as asked."""
     return get_or_404(session, Country, code.upper(), "country", asked=code)
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Country]:
+    """One page of countries, filtered and sorted as ``args`` ask."""
     stmt = select(Country)
     if q := args.get("q"):
         stmt = stmt.where(
@@ -54,3 +60,27 @@ def sync_iso(session: Session, aliases: dict[str, list[str]]) -> dict[Outcome, i
         _, outcome = upsert(session, candidate, record.alpha_2)
         counts[outcome] += 1
     return counts
+
+
+def seed(session: Session, aliases: Any) -> dict[Outcome, int]:
+    """Load the seeds' ``countries.yaml``: ISO 3166-1 code → the aliases news uses for it."""
+    if not isinstance(aliases, dict):
+        raise InvalidReference("(file)", "expected a mapping of code to aliases")
+    known = {c.alpha_2 for c in pycountry.countries}
+    for code in aliases:
+        if code not in known:
+            raise InvalidReference(str(code), "not an ISO 3166-1 alpha-2 code")
+    return sync_iso(session, aliases)
+
+
+RECORD = RecordType(
+    collection="countries",
+    label="country",
+    model=Country,
+    schema=CountrySchema,
+    routes="service.resources.countries",
+    list_=list_,
+    key="code",
+    columns=csv.COUNTRY,
+    seed=Seed("countries.yaml", load=seed),
+)

@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session
 
-from service.models import Measure
 from service.models.base import Base
-from service.services.changes import RECORDS, reload
+from service.records import REGISTRY
+from service.services.unit_of_work import reload
 
 
 def document(session: Session, record: Base) -> dict[str, Any]:
     """``record`` exactly as ``GET /v1/{collection}/{id}`` serves it, as this write has it."""
-    if isinstance(record, Measure):
-        # Read back as the feed and the stored body will be: child rows in their order.
-        session.flush()
-        reload(session, [record])
-    _, schema = RECORDS[type(record)]
-    data: dict[str, Any] = schema.dump(record)
-    return data
+    kind = REGISTRY.of(record)
+    assert kind is not None, record
+    # Read back as the feed and the stored body will be: child rows in their order.
+    session.flush()
+    reload(session, [record])
+    return kind.dump(record)
 
 
 def encode(data: Any) -> bytes:
+    """``data`` as the JSON bytes the API answers with."""
     return orjson.dumps(data)
 
 
@@ -35,10 +35,16 @@ def etag(body: bytes) -> str:
 
 
 @dataclass(frozen=True)
-class Reply:
-    """The outcome of a write, as the resource answers it."""
+class Written:
+    """What a write did: the record it wrote, as a GET now serves it (encoded).
 
-    status: int
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
+    ``body`` is empty once deleted; ``created``: the write made a new record (a POST of
+    content already held answers with the record holding it); ``replayed``: the stored
+    outcome of an earlier request with the same ``Idempotency-Key``.
+    """
+
+    collection: str
+    key: str
+    body: bytes
+    created: bool = False
     replayed: bool = False

@@ -1,7 +1,8 @@
-"""Idempotent POSTs: a retried request gets the first one's response and creates nothing.
+"""Idempotent POSTs: a retried request gets the first one's outcome and creates nothing.
 
-The response is stored in the same transaction as the write it reports, so either both
-are kept or neither. A key is kept for a day; reusing it for another request is a 422.
+The outcome (the record written, whether it was created, its body) is stored in the same
+transaction as the write it reports, so either both are kept or neither. A key is kept
+for a day; reusing it for another request is a 422.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from service.errors import KeyReused
 from service.models import IdempotentRequest
 from service.models.base import utcnow
-from service.services.documents import Reply
+from service.services.documents import Written
 
 KEPT_FOR = dt.timedelta(hours=24)
 
@@ -32,11 +33,12 @@ class Request:
 
     @classmethod
     def of(cls, key: str, method: str, path: str, body: bytes) -> Request:
+        """The request ``key`` names, fingerprinted by its body."""
         return cls(key, method, path, hashlib.sha256(body).hexdigest())
 
 
-def find(session: Session, key_id: str | None, request: Request) -> Reply | None:
-    """The stored response to this request, if it was made before (and not expired)."""
+def find(session: Session, key_id: str | None, request: Request) -> Written | None:
+    """The stored outcome of this request, if it was made before (and not expired)."""
     stored = session.get(IdempotentRequest, (key_id or "", request.key))
     if stored is None:
         return None
@@ -50,11 +52,11 @@ def find(session: Session, key_id: str | None, request: Request) -> Reply | None
         request.fingerprint,
     ):
         raise KeyReused()
-    return Reply(stored.status, stored.body, dict(stored.headers), replayed=True)
+    return Written(stored.collection, stored.record_id, stored.body, stored.created, True)
 
 
-def remember(session: Session, key_id: str | None, request: Request, reply: Reply) -> None:
-    """Keep ``reply`` for ``request``, in the transaction that makes its write."""
+def remember(session: Session, key_id: str | None, request: Request, written: Written) -> None:
+    """Keep ``written`` for ``request``, in the transaction that makes its write."""
     now = utcnow()
     session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < now - KEPT_FOR))
     session.add(
@@ -64,9 +66,10 @@ def remember(session: Session, key_id: str | None, request: Request, reply: Repl
             method=request.method,
             path=request.path,
             fingerprint=request.fingerprint,
-            status=reply.status,
-            headers=reply.headers,
-            body=reply.body,
+            collection=written.collection,
+            record_id=written.key,
+            created=written.created,
+            body=written.body,
             created_at=now,
         )
     )

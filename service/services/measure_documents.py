@@ -26,6 +26,7 @@ from service.errors import NotFound
 from service.models import Measure, MeasureDocument
 from service.schemas.measures import MeasureSchema
 from service.services.as_of import counts_on
+from service.services.registry import Changed, RecordType
 
 Document = dict[str, Any]
 _SCHEMA = MeasureSchema()
@@ -98,3 +99,8 @@ def documents(
             doc["status_history"] = history
             doc["as_of"] = as_of.isoformat()
     return docs
+
+
+def store_changed(session: Session, kind: RecordType, changed: Sequence[Changed]) -> None:
+    """Store the documents of ``changed`` measures with their write (an effect)."""
+    store(session, {c.key: c.document for c in changed})

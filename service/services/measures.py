@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from service import vocabularies as vocab
 from service.errors import InvalidReference, NotFound
+from service.exports import csv
+from service.exports.ftm import Mapper
 from service.models import (
     Actor,
     Measure,
@@ -19,10 +22,12 @@ from service.models import (
     MeasureItem,
     MeasureStatusChange,
     MeasureTrigger,
+    Statement,
     Trigger,
 )
+from service.schemas.measures import MeasureCreateSchema, MeasureSchema
 from service.services import as_of as as_of_
-from service.services import country_filter, search
+from service.services import country_filter, measure_documents, search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
     Outcome,
@@ -33,6 +38,7 @@ from service.services.records import (
     require,
     upsert,
 )
+from service.services.registry import Owned, RecordType, Seed
 
 DEFAULT_SORT = "-announced_on"
 SORT_KEYS = {
@@ -142,6 +148,7 @@ def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
+    """Store a measure loaded by ``MeasureCreateSchema``: insert, update, or leave it as it is."""
     if data["announced_by"]:
         require(session, Actor, data["announced_by"], "announced_by", "actor")
     if data["parent"]:
@@ -198,3 +205,87 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
         **provenance(data),
     )
     return upsert(session, candidate, data["id"])
+
+
+def parents_first(session: Session, size: int) -> Iterator[Measure]:
+    """Measures parents first: by depth in the package tree, then by id."""
+    parents: dict[str, str | None] = dict(
+        session.execute(select(Measure.id, Measure.parent_id)).all()
+    )
+    depth: dict[str, int] = {}
+
+    def depth_of(key: str) -> int:
+        below: list[str] = []
+        while key not in depth:
+            parent = parents.get(key)
+            if parent is None or parent not in parents or parent in below:
+                depth[key] = 0  # a root (the service forbids cycles; never loop on one)
+                break
+            below.append(key)
+            key = parent
+        level = depth[key]
+        for child in reversed(below):
+            level += 1
+            depth[child] = level
+        return depth[below[0]] if below else depth[key]
+
+    order = sorted(parents, key=lambda key: (depth_of(key), key))
+    for start in range(0, len(order), size):
+        batch = order[start : start + size]
+        found = {m.id: m for m in session.scalars(select(Measure).where(Measure.id.in_(batch)))}
+        yield from (found[key] for key in batch if key in found)
+
+
+def search_document(session: Session, record: Measure) -> search.Document:
+    """What a measure is found by: its title, its text, and the words it cites."""
+    quotes = [c.quote for c in record.citations]
+    quotes += [change.citation.quote for change in record.status_history]
+    body = [record.summary, record.condition, *(item.name for item in record.items)]
+    return search.Document(
+        "measures", record.id, record.title, search.lines(body), search.lines(quotes)
+    )
+
+
+def _packages(session: Session, measure: Measure) -> set[str]:
+    """A package lists its stages: a new, deleted or moved stage changes it."""
+    history = inspect(measure).attrs.parent_id.history
+    parents = {*history.added, *history.deleted}
+    if measure in session.deleted:
+        parents.add(measure.parent_id)
+    return parents - {None, measure.id}
+
+
+def _referrers(key: str) -> list[tuple[str, Select[Any]]]:
+    return [
+        ("measures", select(Measure.id).where(Measure.parent_id == key)),
+        ("statements", select(Statement.id).where(Statement.about_measure_id == key)),
+    ]
+
+
+RECORD = RecordType(
+    collection="measures",
+    label="measure",
+    model=Measure,
+    schema=MeasureSchema,
+    routes="service.resources.measures",
+    list_=list_,
+    create_schema=MeasureCreateSchema,
+    put=put,
+    # Linking a parent checks the tree for cycles: one writer at a time (services/writes.py).
+    exclusive=lambda fields: fields.get("parent") is not None,
+    owned=(
+        Owned(MeasureCountry, "measure_id"),
+        Owned(MeasureItem, "measure_id"),
+        Owned(MeasureTrigger, "measure_id"),
+        Owned(MeasureStatusChange, "measure_id"),
+    ),
+    touches=_packages,
+    referrers=_referrers,
+    effects=(measure_documents.store_changed, search.reindex),
+    search=search_document,
+    export=parents_first,
+    columns=csv.MEASURE,
+    ftm=Mapper.measures,
+    seed=Seed("measures.yaml"),
+    refers_to=("countries", "sources", "actors", "triggers"),
+)

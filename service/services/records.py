@@ -63,6 +63,7 @@ def require(session: Session, model: type[M], key: str, field: str, label: str) 
 
 
 def require_country(session: Session, code: str, field: str) -> str:
+    """The code of the country ``code`` (any case), or a 422 naming ``field``."""
     country = session.get(Country, code.upper())
     if country is None:
         raise InvalidReference(field, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
@@ -100,6 +101,7 @@ def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
 
 
 def cite_all(session: Session, items: list[dict[str, Any]], field: str) -> list[Citation]:
+    """The citations of ``items``, each passage once, in their order."""
     unique: dict[str, Citation] = {}
     for index, item in enumerate(items):
         citation = cite(session, item, f"{field}.{index}")

@@ -14,14 +14,15 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, WriteContention
-from service.services.documents import Reply
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # How often a write the database aborted to break a race is run, in all.
 ATTEMPTS = 4
@@ -41,7 +42,7 @@ def _retryable(error: DBAPIError) -> bool:
     return getattr(cause, "sqlstate", None) in RETRY_SQLSTATES
 
 
-def retried(session: Session, begin: Callable[[], None], write: Callable[[], Reply]) -> Reply:
+def retried(session: Session, begin: Callable[[], None], write: Callable[[], T]) -> T:
     """Run ``write`` (a transaction begun by ``begin``), again from the start if it lost a race.
 
     Nothing of an aborted attempt was committed, and the next one reads what the winner

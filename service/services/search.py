@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
@@ -41,12 +41,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Subquery
 
-from service.models import Actor, Measure, Statement, Trigger
-from service.models.base import Base
 from service.services.paging import Page, SortKey, paginate
+from service.services.registry import Changed, RecordType
 
 T = TypeVar("T")
-SEARCHED = ("measures", "triggers", "statements")
 RELEVANCE = "relevance"
 # The text search configuration of PostgreSQL: English stemming and stop words.
 CONFIG = "english"
@@ -75,26 +73,17 @@ class Document:
     quotes: str
 
 
-def _lines(parts: Iterable[str | None]) -> str:
+def lines(parts: Iterable[str | None]) -> str:
+    """The distinct non-empty ``parts``, a line each: a field of a search document."""
     return "\n".join(dict.fromkeys(p for p in parts if p))
 
 
-def document(session: Session, record: Base) -> Document:
-    """What a record is found by."""
-    if isinstance(record, Measure):
-        quotes = [c.quote for c in record.citations]
-        quotes += [change.citation.quote for change in record.status_history]
-        body = [record.summary, record.condition, *(item.name for item in record.items)]
-        return Document("measures", record.id, record.title, _lines(body), _lines(quotes))
-    if isinstance(record, Trigger):
-        quotes = [c.quote for c in record.citations]
-        return Document(
-            "triggers", record.id, record.title, _lines([record.description]), _lines(quotes)
-        )
-    assert isinstance(record, Statement), record
-    actor = session.get(Actor, record.actor_id)
-    name = actor.name if actor is not None else ""
-    return Document("statements", record.id, name, record.quote or "", record.citation.quote)
+def reindex(session: Session, kind: RecordType, changed: Sequence[Changed]) -> None:
+    """Keep the index in step with ``changed`` records of a searched ``kind`` (an effect)."""
+    assert kind.search is not None, kind.collection
+    connection = session.connection()
+    unindex(connection, [(kind.collection, c.key) for c in changed if c.op == "delete"])
+    index(connection, [kind.search(session, c.record) for c in changed if c.op != "delete"])
 
 
 def unindex(connection: Connection, keys: Collection[tuple[str, str]]) -> None:

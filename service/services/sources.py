@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.errors import InvalidReference
-from service.models import Citation, Source
+from service.exports import csv
+from service.exports.ftm import Mapper
+from service.models import (
+    Citation,
+    MeasureStatusChange,
+    Source,
+    Statement,
+    actor_citations,
+    measure_citations,
+    trigger_citations,
+)
+from service.schemas.sources import SourceCreateSchema, SourceSchema
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
+from service.services.registry import RecordType, Seed
 
 SORT_KEYS = {
     "id": SortKey(Source.id),
@@ -22,14 +35,17 @@ CITATION_SORT_KEYS = {"id": SortKey(Citation.id), "start": SortKey(Citation.star
 
 
 def sha256(text: str) -> str:
+    """The hex SHA-256 of ``text`` as UTF-8: how a source is known by its content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def get(session: Session, source_id: str) -> Source:
+    """The source ``source_id``, or a 404."""
     return get_or_404(session, Source, source_id, "source")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
+    """One page of sources, filtered and sorted as ``args`` ask."""
     stmt = select(Source)
     if q := args.get("q"):
         stmt = stmt.where(or_(contains(Source.title, q), contains(Source.text, q)))
@@ -40,6 +56,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
 
 
 def citations(session: Session, source_id: str, args: dict[str, Any]) -> Page[Citation]:
+    """One page of the passages cited from the source ``source_id``."""
     get(session, source_id)
     stmt = select(Citation).where(Citation.source_id == source_id)
     return paginate(
@@ -65,3 +82,60 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Source, Outcome]:
         raise InvalidReference("text", f"source '{data['id']}' already has a different text")
     candidate = Source(content_sha256=digest, **data)
     return upsert(session, candidate, data["id"])
+
+
+def holding(session: Session, data: Mapping[str, Any]) -> Source | None:
+    """The source already holding ``data['text']``: a POST of the same article answers with it."""
+    return session.scalar(select(Source).where(Source.content_sha256 == sha256(data["text"])))
+
+
+def drop_citations(session: Session, source: Source) -> None:
+    """Citations of a deleted source go with it (no record may still use one)."""
+    session.execute(delete(Citation).where(Citation.source_id == source.id))
+
+
+def _referrers(key: str) -> list[tuple[str, Select[Any]]]:
+    cited = select(Citation.id).where(Citation.source_id == key)
+    return [
+        (
+            "measures",
+            select(measure_citations.c.measure_id).where(
+                measure_citations.c.citation_id.in_(cited)
+            ),
+        ),
+        (
+            "measures",
+            select(MeasureStatusChange.measure_id).where(
+                MeasureStatusChange.citation_id.in_(cited)
+            ),
+        ),
+        (
+            "triggers",
+            select(trigger_citations.c.trigger_id).where(
+                trigger_citations.c.citation_id.in_(cited)
+            ),
+        ),
+        (
+            "actors",
+            select(actor_citations.c.actor_id).where(actor_citations.c.citation_id.in_(cited)),
+        ),
+        ("statements", select(Statement.id).where(Statement.citation_id.in_(cited))),
+    ]
+
+
+RECORD = RecordType(
+    collection="sources",
+    label="source",
+    model=Source,
+    schema=SourceSchema,
+    routes="service.resources.sources",
+    list_=list_,
+    create_schema=SourceCreateSchema,
+    put=put,
+    twin=holding,
+    on_delete=drop_citations,
+    referrers=_referrers,
+    columns=csv.SOURCE,
+    ftm=Mapper.sources,
+    seed=Seed("sources.yaml", texts=True),
+)

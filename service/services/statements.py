@@ -9,11 +9,15 @@ from sqlalchemy.orm import Session
 
 from service import vocabularies as vocab
 from service.errors import InvalidReference
+from service.exports import csv
+from service.exports.ftm import Mapper
 from service.models import Actor, Measure, Statement, Trigger
 from service.quotes import fold
+from service.schemas.statements import StatementCreateSchema, StatementSchema
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import Outcome, cite, get_or_404, provenance, require, upsert
+from service.services.registry import RecordType, Seed
 
 SORT_KEYS = {
     "id": SortKey(Statement.id),
@@ -22,10 +26,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, statement_id: str) -> Statement:
+    """The statement ``statement_id``, or a 404."""
     return get_or_404(session, Statement, statement_id, "statement")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
+    """One page of statements, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Statement)
     if actor := args.get("actor"):
         stmt = stmt.where(Statement.actor_id == actor)
@@ -47,6 +53,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
+    """Store a statement loaded by ``StatementCreateSchema``: insert, update, or leave it be."""
     require(session, Actor, data["actor"], "actor", "actor")
     about = data["about"] or {}
     if about.get("type") == "trigger":
@@ -77,3 +84,28 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
         **provenance(data),
     )
     return upsert(session, candidate, data["id"])
+
+
+def search_document(session: Session, record: Statement) -> search.Document:
+    """What a statement is found by: who said it, their words, and the passage cited."""
+    actor = session.get(Actor, record.actor_id)
+    name = actor.name if actor is not None else ""
+    return search.Document("statements", record.id, name, record.quote or "", record.citation.quote)
+
+
+RECORD = RecordType(
+    collection="statements",
+    label="statement",
+    model=Statement,
+    schema=StatementSchema,
+    routes="service.resources.statements",
+    list_=list_,
+    create_schema=StatementCreateSchema,
+    put=put,
+    effects=(search.reindex,),
+    search=search_document,
+    columns=csv.STATEMENT,
+    ftm=Mapper.statements,
+    seed=Seed("statements.yaml"),
+    refers_to=("sources", "actors", "triggers", "measures"),
+)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from service import vocabularies as vocab
-from service.models import Trigger, TriggerCountry
+from service.exports import csv
+from service.exports.ftm import Mapper
+from service.models import MeasureTrigger, Statement, Trigger, TriggerCountry
+from service.schemas.triggers import TriggerCreateSchema, TriggerSchema
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
@@ -19,6 +22,7 @@ from service.services.records import (
     provenance,
     upsert,
 )
+from service.services.registry import Owned, RecordType, Seed
 
 SORT_KEYS = {
     "id": SortKey(Trigger.id),
@@ -28,10 +32,12 @@ SORT_KEYS = {
 
 
 def get(session: Session, trigger_id: str) -> Trigger:
+    """The trigger ``trigger_id``, or a 404."""
     return get_or_404(session, Trigger, trigger_id, "trigger")
 
 
 def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
+    """One page of triggers, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Trigger)
     if kind := args.get("kind"):
         stmt = stmt.where(Trigger.kind == kind)
@@ -48,6 +54,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
 
 
 def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
+    """Store a trigger loaded by ``TriggerCreateSchema``: insert, update, or leave it as it is."""
     countries = country_roles(
         session, data["countries"], lambda code, role: TriggerCountry(country_code=code, role=role)
     )
@@ -64,3 +71,38 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
         **provenance(data),
     )
     return upsert(session, candidate, data["id"])
+
+
+def search_document(session: Session, record: Trigger) -> search.Document:
+    """What a trigger is found by: its title, its description, and the words it cites."""
+    quotes = search.lines(c.quote for c in record.citations)
+    return search.Document(
+        "triggers", record.id, record.title, search.lines([record.description]), quotes
+    )
+
+
+def _referrers(key: str) -> list[tuple[str, Select[Any]]]:
+    return [
+        ("measures", select(MeasureTrigger.measure_id).where(MeasureTrigger.trigger_id == key)),
+        ("statements", select(Statement.id).where(Statement.about_trigger_id == key)),
+    ]
+
+
+RECORD = RecordType(
+    collection="triggers",
+    label="trigger",
+    model=Trigger,
+    schema=TriggerSchema,
+    routes="service.resources.triggers",
+    list_=list_,
+    create_schema=TriggerCreateSchema,
+    put=put,
+    owned=(Owned(TriggerCountry, "trigger_id"),),
+    referrers=_referrers,
+    effects=(search.reindex,),
+    search=search_document,
+    columns=csv.TRIGGER,
+    ftm=Mapper.triggers,
+    seed=Seed("triggers.yaml"),
+    refers_to=("countries", "sources"),
+)

@@ -7,7 +7,10 @@ Every write here:
 - checks ``If-Match`` against the ETag of the record as a GET would serve it, under that
   lock, so an accepted update was made to the version the client read;
 - validates the whole record after a partial update, with the create schema's rules;
-- commits once, naming the API key, so the change feed (and the revisions) say who.
+- commits once, through ``unit_of_work.commit``, which writes with it a change-feed row
+  naming the API key (the revisions say who) and the effects the record type declares
+  (``RecordType.effects``: a measure's stored document, the search index);
+- returns what it wrote (:class:`Written`); the resource picks the status and headers.
 Any error before the commit leaves nothing written. When the database breaks a race by
 aborting the transaction (a deadlock, a serialization failure, a unique key a concurrent
 writer took first, a busy SQLite), ``retries.retried`` runs the whole write again.
@@ -15,65 +18,22 @@ writer took first, a busy SQLite), ``retries.retried`` runs the whole write agai
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import Table, func, select, update
-from sqlalchemy import delete as delete_rows
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, InvalidBody, PreconditionFailed, PreconditionRequired
-from service.models import (
-    Actor,
-    Citation,
-    Measure,
-    MeasureStatusChange,
-    MeasureTrigger,
-    Source,
-    Statement,
-    Trigger,
-    actor_citations,
-    measure_citations,
-    trigger_citations,
-)
+from service.models import Source
 from service.models.base import Base
+from service.records import REGISTRY
 from service.schemas import provenance
-from service.schemas.actors import ActorCreateSchema
-from service.schemas.measures import MeasureCreateSchema
-from service.schemas.sources import SourceCreateSchema
-from service.schemas.statements import StatementCreateSchema
-from service.schemas.triggers import TriggerCreateSchema
-from service.services import actors, idempotency, measures, sources, statements, triggers
-from service.services.changes import made_by
-from service.services.documents import Reply, document, encode, etag
-from service.services.records import Outcome, folded, get_or_404
-
-Put = Callable[[Session, dict[str, Any]], tuple[Any, Outcome]]
-
-
-@dataclass(frozen=True)
-class Writable:
-    """A collection the API writes, and the service and schema the seed loader uses for it."""
-
-    collection: str
-    label: str
-    model: type[Base]
-    schema: type[ma.Schema]
-    put: Put
-
-
-WRITABLE = {
-    w.collection: w
-    for w in (
-        Writable("measures", "measure", Measure, MeasureCreateSchema, measures.put),
-        Writable("triggers", "trigger", Trigger, TriggerCreateSchema, triggers.put),
-        Writable("statements", "statement", Statement, StatementCreateSchema, statements.put),
-        Writable("actors", "actor", Actor, ActorCreateSchema, actors.put),
-        Writable("sources", "source", Source, SourceCreateSchema, sources.put),
-    )
-}
+from service.services import idempotency, unit_of_work
+from service.services.documents import Written, document, encode, etag
+from service.services.records import folded, get_or_404
+from service.services.registry import RecordType
 
 
 @dataclass(frozen=True)
@@ -84,6 +44,7 @@ class Precondition:
     any: bool = False
 
     def holds(self, current: str) -> bool:
+        """Whether ``current`` (an ETag) is a version ``If-Match`` accepts."""
         return self.any or current in self.etags
 
 
@@ -130,11 +91,9 @@ def _load(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def _reply(session: Session, writable: Writable, record: Base, status: int) -> Reply:
-    body = encode(document(session, record))
-    key = str(record.id)  # type: ignore[attr-defined]
-    headers = {"ETag": f'"{etag(body)}"', "Location": f"/v1/{writable.collection}/{key}"}
-    return Reply(status, body, headers)
+def _written(session: Session, kind: RecordType, record: Base, created: bool = False) -> Written:
+    key = str(getattr(record, kind.key))
+    return Written(kind.collection, key, encode(document(session, record)), created)
 
 
 def _lock_tree(session: Session) -> None:
@@ -148,62 +107,58 @@ def _lock_tree(session: Session) -> None:
         session.execute(select(func.pg_advisory_xact_lock(*TREE_LOCK)))
 
 
-def _commit(session: Session, author: Author, reply: Reply) -> Reply:
-    """Commit the write (and the reply of an idempotent request) together."""
-    made_by(session, author.key_id)
+def _commit(session: Session, author: Author, written: Written) -> Written:
+    """Commit the write, its effects (the feed, stored documents, search) and, for an
+    idempotent request, its outcome, together."""
     if author.request is not None:
-        idempotency.remember(session, author.key_id, author.request, reply)
-    session.commit()
-    return reply
+        idempotency.remember(session, author.key_id, author.request, written)
+    unit_of_work.commit(session, author.key_id)
+    return written
 
 
-def create(session: Session, collection: str, data: dict[str, Any], author: Author) -> Reply:
+def create(session: Session, collection: str, data: dict[str, Any], author: Author) -> Written:
     """Store a new record (``data`` as the create schema loaded it); 409 if the id is taken."""
-    writable = WRITABLE[collection]
+    kind = REGISTRY[collection]
+    assert kind.put is not None, collection
     key = data["id"]
-    taken = f"A {writable.label} with id '{key}' already exists."
-    if collection == "measures" and data["parent"]:
+    if kind.exclusive is not None and kind.exclusive(data):
         _lock_tree(session)
-    _lock(session, writable.model, key)
+    _lock(session, kind.model, key)
     if stored := _replay(session, author):
         return stored
-    if collection == "sources":
-        twin = session.scalar(
-            select(Source).where(Source.content_sha256 == sources.sha256(data["text"]))
-        )
-        if twin is not None:
-            # The same article again: answer with the source that holds it.
-            return _commit(session, author, _reply(session, writable, twin, 200))
-    if session.get(writable.model, key) is None:
-        record, outcome = writable.put(session, data)
+    if kind.twin is not None and (twin := kind.twin(session, data)) is not None:
+        # The same content again (the same article): answer with the record that holds it.
+        return _commit(session, author, _written(session, kind, twin))
+    if session.get(kind.model, key) is None:
+        record, outcome = kind.put(session, data)
         if outcome == "created":
-            return _commit(session, author, _reply(session, writable, record, 201))
+            return _commit(session, author, _written(session, kind, record, created=True))
         # ``put`` upserts, for the seed loader; a POST only ever creates. On PostgreSQL a
         # racer that committed the id since the check above is found here: undo the
         # overwrite ``put`` made of it.
         session.rollback()
     # On PostgreSQL the id may have been committed since ``_replay`` looked, by the same
-    # request sent again: then its reply is there too (committed with it).
+    # request sent again: then its outcome is there too (committed with it).
     if stored := _replay(session, author):
         return stored
-    raise Conflict(taken, "id")
+    raise Conflict(f"A {kind.label} with id '{key}' already exists.", "id")
 
 
-def _replay(session: Session, author: Author) -> Reply | None:
-    """The stored reply to this request, if it carries an ``Idempotency-Key`` seen before."""
+def _replay(session: Session, author: Author) -> Written | None:
+    """The stored outcome of this request, if it carries an ``Idempotency-Key`` seen before."""
     if author.request is None:
         return None
     return idempotency.find(session, author.key_id, author.request)
 
 
 def _current(
-    session: Session, writable: Writable, key: str, precondition: Precondition | None
+    session: Session, kind: RecordType, key: str, precondition: Precondition | None
 ) -> tuple[Base, dict[str, Any], str]:
     """The record ``key``, locked, its document and its ETag."""
     if precondition is None:
         raise PreconditionRequired()
-    _lock(session, writable.model, key)
-    record = get_or_404(session, writable.model, key, writable.label)
+    _lock(session, kind.model, key)
+    record = get_or_404(session, kind.model, key, kind.label)
     current = document(session, record)
     return record, current, etag(encode(current))
 
@@ -225,92 +180,46 @@ def update_(
     patch: dict[str, Any],
     precondition: Precondition | None,
     author: Author,
-) -> Reply:
+) -> Written:
     """Change the fields in ``patch`` (raw JSON, already shape-checked), keep the rest."""
-    writable = WRITABLE[collection]
-    if collection == "measures" and "parent" in patch:
+    kind = REGISTRY[collection]
+    assert kind.put is not None and kind.create_schema is not None, collection
+    if kind.exclusive is not None and kind.exclusive(patch):
         _lock_tree(session)
-    _, current, tag = _current(session, writable, key, precondition)
-    whole = {**as_input(session, writable.schema(), current), **patch, "id": key}
+    _, current, tag = _current(session, kind, key, precondition)
+    whole = {**as_input(session, kind.create_schema(), current), **patch, "id": key}
     if "provenance" not in patch:  # a flag goes with the claim it flags
-        whole = provenance.pruned(writable.schema, whole)
-    record, _ = writable.put(session, _load(writable.schema, whole))
+        whole = provenance.pruned(kind.create_schema, whole)
+    record, _ = kind.put(session, _load(kind.create_schema, whole))
     _still(precondition, tag)
-    return _commit(session, author, _reply(session, writable, record, 200))
+    return _commit(session, author, _written(session, kind, record))
 
 
 def delete(
     session: Session, collection: str, key: str, precondition: Precondition | None, author: Author
-) -> Reply:
+) -> Written:
     """Remove a record from reads; its revisions keep every version, and the feed a tombstone."""
-    writable = WRITABLE[collection]
-    record, _, tag = _current(session, writable, key, precondition)
-    if holders := referred_by(session, record):
+    kind = REGISTRY[collection]
+    record, _, tag = _current(session, kind, key, precondition)
+    if holders := referred_by(session, kind, key):
         raise Conflict(
-            f"The {writable.label} '{key}' cannot be deleted while {', '.join(holders)} refer"
+            f"The {kind.label} '{key}' cannot be deleted while {', '.join(holders)} refer"
             " to it: change or delete those first."
         )
     _still(precondition, tag)
-    if isinstance(record, Source):
-        # Citations of the source that no record uses any more go with it.
-        session.execute(delete_rows(Citation).where(Citation.source_id == key))
+    if kind.on_delete is not None:
+        kind.on_delete(session, record)
     session.delete(record)
     session.flush()
-    return _commit(session, author, Reply(204))
+    return _commit(session, author, Written(collection, key, b""))
 
 
-def referred_by(session: Session, record: Base, limit: int = 5) -> list[str]:
-    """Records that point at ``record`` (as ``collection/id``): they block its deletion."""
-    queries: list[tuple[str, Any]] = []
-    if isinstance(record, Measure):
-        queries = [
-            ("measures", select(Measure.id).where(Measure.parent_id == record.id)),
-            ("statements", select(Statement.id).where(Statement.about_measure_id == record.id)),
-        ]
-    elif isinstance(record, Trigger):
-        queries = [
-            (
-                "measures",
-                select(MeasureTrigger.measure_id).where(MeasureTrigger.trigger_id == record.id),
-            ),
-            ("statements", select(Statement.id).where(Statement.about_trigger_id == record.id)),
-        ]
-    elif isinstance(record, Actor):
-        queries = [
-            ("measures", select(Measure.id).where(Measure.announced_by_id == record.id)),
-            ("statements", select(Statement.id).where(Statement.actor_id == record.id)),
-        ]
-    elif isinstance(record, Source):
-        cited = select(Citation.id).where(Citation.source_id == record.id)
-        queries = [
-            (
-                "measures",
-                select(measure_citations.c.measure_id).where(
-                    measure_citations.c.citation_id.in_(cited)
-                ),
-            ),
-            (
-                "measures",
-                select(MeasureStatusChange.measure_id).where(
-                    MeasureStatusChange.citation_id.in_(cited)
-                ),
-            ),
-            (
-                "triggers",
-                select(trigger_citations.c.trigger_id).where(
-                    trigger_citations.c.citation_id.in_(cited)
-                ),
-            ),
-            (
-                "actors",
-                select(actor_citations.c.actor_id).where(actor_citations.c.citation_id.in_(cited)),
-            ),
-            ("statements", select(Statement.id).where(Statement.citation_id.in_(cited))),
-        ]
+def referred_by(session: Session, kind: RecordType, key: str, limit: int = 5) -> list[str]:
+    """Records that point at ``key`` of ``kind`` (as ``collection/id``): they block its deletion."""
     holders: list[str] = []
-    for collection, query in queries:
+    for collection, query in kind.referrers(key) if kind.referrers is not None else ():
         ids = session.scalars(query.distinct().order_by(*query.selected_columns).limit(limit))
-        holders += [f"{collection}/{key}" for key in ids if f"{collection}/{key}" not in holders]
+        holders += [f"{collection}/{k}" for k in ids if f"{collection}/{k}" not in holders]
     return holders[:limit]
 
 
@@ -328,7 +237,7 @@ def as_input(session: Session, schema: ma.Schema, data: dict[str, Any]) -> dict[
     return out
 
 
-def _input_value(session: Session, declared: ma.fields.Field, value: Any) -> Any:
+def _input_value(session: Session, declared: ma.fields.Field[Any], value: Any) -> Any:
     if value is None:
         return None
     if isinstance(declared, ma.fields.List):
