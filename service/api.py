@@ -11,7 +11,7 @@ from flask import Response, current_app, json, request
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, NotFound
 
-from service.errors import PROBLEM_JSON, flatten, problem
+from service.errors import PROBLEM_JSON, ContentTooLarge, examples, flatten, problem, render
 from service.observability import current_request_id
 
 UNKNOWN_FIELD = "Unknown field."
@@ -96,11 +96,7 @@ def server_error(code: int, error: HTTPException, headers: dict[str, str]) -> Re
 
 def body_too_large(headers: dict[str, str]) -> Response:
     """Say what the limit is: a client can then split its work or shorten the text."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    reason = f"Larger than the {limit} bytes this server accepts." if limit else "Too large."
-    errors = [{"name": "(body)", "in": "body", "reason": reason}]
-    detail = f"The body is too large: {reason[0].lower()}{reason[1:]}"
-    return problem(413, "Content Too Large", detail, errors, headers)
+    return render(ContentTooLarge(current_app.config.get("MAX_CONTENT_LENGTH")), headers)
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no type hints
@@ -134,14 +130,21 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no ty
         return problem(code, title or error.name, detail, headers=headers)
 
     def _register_responses(self) -> None:
-        """Document every error response as application/problem+json."""
+        """Document every error response as application/problem+json, with its own example."""
+        shown = examples()
         for status in http.HTTPStatus:
             response: dict[str, Any] = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
+            if status in shown:
+                response["example"] = shown[status]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
-        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        default = {
+            "description": "Default error response",
+            "schema": self.ERROR_SCHEMA,
+            "example": shown[500],
+        }
         prepare_response(default, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 

@@ -176,12 +176,13 @@ class RegisterDocs(BasePlugin):
             from flask_smorest.utils import prepare_response
 
             from service.api import ProblemSchema
-            from service.errors import PROBLEM_JSON
+            from service.errors import PROBLEM_JSON, example
 
             response: dict[str, Any] = {
                 "description": "The request line (method, path and query) is longer than"
                 " 8,190 bytes: send fewer or shorter parameters.",
                 "schema": ProblemSchema,
+                "example": example(414),
             }
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(URI_TOO_LONG, response)

@@ -12,18 +12,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from flask import Flask, g, request
+from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
-from webargs.flaskparser import abort
 
 from service.api import ProblemSchema
-from service.errors import PROBLEM_JSON
+from service.errors import PROBLEM_JSON, Forbidden, Unauthorized, error_body, example
 from service.extensions import db
 from service.models import ApiKey
 from service.models.api_key import SCOPES
-from service.resources.common import Blueprint
 from service.services import keys
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,9 +69,15 @@ def current_key_id() -> str | None:
     return key.id if key is not None else None
 
 
-def _unauthorized(detail: str, error: str | None = None) -> NoReturn:
-    challenge = REALM if error is None else f'{REALM}, error="{error}"'
-    abort(401, message=detail, headers={"WWW-Authenticate": challenge})
+def _unauthorized(detail: str, error: str | None = None) -> Unauthorized:
+    return Unauthorized(detail, REALM if error is None else f'{REALM}, error="{error}"')
+
+
+def _forbidden(scope: str) -> Forbidden:
+    return Forbidden(
+        f"The API key lacks the `{scope}` scope this operation needs.",
+        f'{REALM}, error="insufficient_scope", scope="{scope}"',
+    )
 
 
 def check(scope: str) -> ApiKey:
@@ -80,16 +85,16 @@ def check(scope: str) -> ApiKey:
     state = presented()
     if state.token is None:
         if state.header:
-            _unauthorized("The Authorization header must be `Bearer <token>`.", "invalid_request")
-        _unauthorized("This operation needs an API key: send `Authorization: Bearer <token>`.")
-    if state.key is None:
-        _unauthorized("The API key is unknown or has been revoked.", "invalid_token")
-    if not state.key.grants(scope):
-        abort(
-            403,
-            message=f"The API key lacks the `{scope}` scope this operation needs.",
-            headers={"WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{scope}"'},
+            raise _unauthorized(
+                "The Authorization header must be `Bearer <token>`.", "invalid_request"
+            )
+        raise _unauthorized(
+            "This operation needs an API key: send `Authorization: Bearer <token>`."
         )
+    if state.key is None:
+        raise _unauthorized("The API key is unknown or has been revoked.", "invalid_token")
+    if not state.key.grants(scope):
+        raise _forbidden(scope)
     return state.key
 
 
@@ -103,6 +108,7 @@ def requires(scope: str) -> Callable[[F], F]:
         schema=ProblemSchema,
         content_type=PROBLEM_JSON,
         description=f"The API key lacks the `{scope}` scope (an `admin` key has every scope).",
+        example=error_body(_forbidden(scope)),
         headers={"WWW-Authenticate": _CHALLENGE},
     )
     security = Blueprint.doc(security=[{SECURITY_SCHEME: []}])
@@ -126,6 +132,7 @@ def init_app(app: Flask) -> None:
         "description": "No API key, a malformed `Authorization` header, or a key that is"
         " unknown or revoked.",
         "schema": ProblemSchema,
+        "example": example(401),
         "headers": {"WWW-Authenticate": _CHALLENGE},
     }
     prepare_response(response, spec, PROBLEM_JSON)

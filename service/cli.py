@@ -77,7 +77,7 @@ class Commands(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from sqlalchemy.exc import DBAPIError
 
-        from service.errors import database_trouble
+        from service.database_trouble import database_trouble
 
         try:
             return super().invoke(ctx)

@@ -1,9 +1,17 @@
-"""Domain errors and the one table that maps them to problem+json (RFC 9457)."""
+"""Domain errors and the one table that maps them to problem+json (RFC 9457).
+
+Services, resources and the request guards raise the errors below; ``PROBLEMS`` says how
+each leaves over HTTP: its problem type, status, title, the headers it carries and the
+example the OpenAPI document shows for its status. Nothing else in the code picks a
+status for a domain error.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, json
@@ -11,44 +19,85 @@ from marshmallow.exceptions import SCHEMA
 
 log = logging.getLogger(__name__)
 
+PROBLEM_JSON = "application/problem+json"
+ABOUT_BLANK = "about:blank"  # RFC 9457: the status says it all; the title is its phrase
+
+FieldError = dict[str, str]  # {"name": …, "in": query | path | body | header, "reason": …}
+
 
 class DomainError(Exception):
-    """An error a service raises; ``status`` is how HTTP reports it."""
+    """Something the register refuses, said in words a client can act on."""
 
-    status = 400
-    title = "Bad Request"
-
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
 
 
-class NotFound(DomainError):
-    status = 404
-    title = "Not Found"
-
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"No {kind} with id '{key}'.")
-        self.kind = kind
-        self.key = key
+# --- The request: its headers and its body ----------------------------------------------
 
 
-class InvalidReference(DomainError):
-    """A write names a record that does not exist, or one it may not name."""
+class Unauthorized(DomainError):
+    """No API key, a malformed ``Authorization`` header, or a key unknown or revoked."""
 
-    status = 422
-    title = "Unprocessable Content"
+    def __init__(self, detail: str, challenge: str) -> None:
+        super().__init__(detail)
+        self.challenge = challenge  # the WWW-Authenticate header's value
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}", [{"name": field, "in": "body", "reason": reason}])
+
+class Forbidden(DomainError):
+    """The caller is known and may not do this."""
+
+    def __init__(self, detail: str, challenge: str | None = None) -> None:
+        super().__init__(detail)
+        self.challenge = challenge
+
+
+class TooManyRequests(DomainError):
+    """The caller spent its rate limit; the window resets in ``retry_after`` seconds."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class NotAcceptable(DomainError):
+    """The Accept header names no media type the resource offers."""
+
+
+class UnsupportedMediaType(DomainError):
+    """A write's body is not JSON."""
+
+    def __init__(self, given: str) -> None:
+        super().__init__(
+            f"The body must be JSON (Content-Type: application/json), not '{given or 'none'}'.",
+            [{"name": "Content-Type", "in": "header", "reason": "not application/json"}],
+        )
+
+
+class ContentTooLarge(DomainError):
+    """A body past the size the server accepts."""
+
+    def __init__(self, limit: int | None) -> None:
+        reason = f"Larger than the {limit} bytes this server accepts." if limit else "Too large."
+        super().__init__(
+            f"The body is too large: {reason[0].lower()}{reason[1:]}",
+            [{"name": "(body)", "in": "body", "reason": reason}],
+        )
+
+
+class MalformedBody(DomainError):
+    """A body that is not JSON a write can read: empty, not UTF-8, malformed, too deep."""
+
+    def __init__(self, reason: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(
+            f"The body is not acceptable JSON: {reason[:1].lower()}{reason[1:]}",
+            errors or [{"name": "(body)", "in": "body", "reason": reason}],
+        )
 
 
 class InvalidBody(DomainError):
     """A body that is well-formed but breaks a rule, as marshmallow reports it."""
-
-    status = 422
-    title = "Unprocessable Content"
 
     def __init__(self, messages: Any) -> None:
         errors = [
@@ -59,54 +108,91 @@ class InvalidBody(DomainError):
         super().__init__(f"Invalid body: {detail}.", errors)
 
 
-class MalformedBody(DomainError):
-    """A body that is not JSON a write can read: empty, not UTF-8, malformed, too deep."""
-
-    status = 400
-    title = "Bad Request"
-
-    def __init__(self, reason: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(
-            f"The body is not acceptable JSON: {reason[:1].lower()}{reason[1:]}",
-            errors or [{"name": "(body)", "in": "body", "reason": reason}],
-        )
-
-
-class Conflict(DomainError):
-    """The write contradicts what is stored (an id taken, a record still referred to)."""
-
-    status = 409
-    title = "Conflict"
-
-    def __init__(self, detail: str, field: str | None = None) -> None:
-        errors = [{"name": field, "in": "body", "reason": detail}] if field else None
-        super().__init__(detail, errors)
-
-
-class WriteContention(DomainError):
-    """A write the database kept aborting to break races with concurrent writes."""
-
-    status = 503
-    title = "Service Unavailable"
-    retry_after = 1  # seconds: the races it lost last milliseconds
+class InvalidIdempotencyKey(DomainError):
+    """An ``Idempotency-Key`` header that cannot be a key."""
 
     def __init__(self) -> None:
         super().__init__(
-            "The write collided with concurrent writes to the same records, again and again,"
-            " and was not stored. Retry it in a moment."
+            "Idempotency-Key must be 1–255 printable ASCII characters without spaces or quotes.",
+            [{"name": "Idempotency-Key", "in": "header", "reason": "malformed"}],
+        )
+
+
+class KeyReused(DomainError):
+    """An ``Idempotency-Key`` already used for another request."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Idempotency-Key was used for a different request (another path or body)."
+            " Use a new key for a new request.",
+            [{"name": "Idempotency-Key", "in": "header", "reason": "used for another request"}],
+        )
+
+
+class InvalidCursor(DomainError):
+    """A ``cursor`` this service did not issue, or issued for another sort."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"Invalid value for query parameter 'cursor': {reason}",
+            [{"name": "cursor", "in": "query", "reason": reason}],
+        )
+
+
+class InvalidSince(DomainError):
+    """A change feed position (``since``) that is not one."""
+
+    def __init__(self, reason: str, parameter: str = "since") -> None:
+        super().__init__(
+            f"Invalid value for query parameter '{parameter}': {reason}",
+            [{"name": parameter, "in": "query", "reason": reason}],
+        )
+
+
+# --- The records ------------------------------------------------------------------------
+
+
+class NotFound(DomainError):
+    """No record of that kind has that id."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"No {kind} with id '{key}'.")
+        self.kind = kind
+        self.key = key
+
+
+class NoStatusOn(NotFound):
+    """The measure exists but had no dated status yet: as of that date it is not known."""
+
+    def __init__(self, measure_id: str, as_of: dt.date) -> None:
+        super().__init__("measure", measure_id)
+        self.detail = (
+            f"Measure '{measure_id}' has no dated status on {as_of.isoformat()}: none of its"
+            " status changes certainly happened by then."
         )
 
 
 class Gone(DomainError):
     """The record was there and was retired on purpose (a revoked key): not a mistyped id."""
 
-    status = 410
-    title = "Gone"
+
+class InvalidReference(DomainError):
+    """A write names a record that does not exist, or one it may not name."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}", [{"name": field, "in": "body", "reason": reason}])
+
+
+class Conflict(DomainError):
+    """The write contradicts what is stored (an id taken, a record still referred to)."""
+
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        errors = [{"name": field, "in": "body", "reason": detail}] if field else None
+        super().__init__(detail, errors)
 
 
 class PreconditionRequired(DomainError):
-    status = 428
-    title = "Precondition Required"
+    """A change sent without ``If-Match``."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -117,8 +203,7 @@ class PreconditionRequired(DomainError):
 
 
 class PreconditionFailed(DomainError):
-    status = 412
-    title = "Precondition Failed"
+    """A change made to a version of the record that is no longer the current one."""
 
     def __init__(self, current: str) -> None:
         super().__init__(
@@ -128,18 +213,238 @@ class PreconditionFailed(DomainError):
         )
 
 
-class InvalidCursor(DomainError):
-    status = 422
-    title = "Unprocessable Content"
+# --- The database -----------------------------------------------------------------------
 
-    def __init__(self, reason: str) -> None:
+
+class WriteContention(DomainError):
+    """A write the database kept aborting to break races with concurrent writes."""
+
+    def __init__(self) -> None:
         super().__init__(
-            f"Invalid value for query parameter 'cursor': {reason}",
-            [{"name": "cursor", "in": "query", "reason": reason}],
+            "The write collided with concurrent writes to the same records, again and again,"
+            " and was not stored. Retry it in a moment."
         )
 
 
-PROBLEM_JSON = "application/problem+json"
+class Unavailable(DomainError):
+    """The database cannot answer now, and retrying shortly may succeed."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+# --- The table ----------------------------------------------------------------------------
+
+Headers = Callable[[Any], Mapping[str, str]]
+
+
+def _none(error: DomainError) -> Mapping[str, str]:
+    return {}
+
+
+def _challenge(error: Unauthorized | Forbidden) -> Mapping[str, str]:
+    return {"WWW-Authenticate": error.challenge} if error.challenge else {}
+
+
+def _retry(error: TooManyRequests | Unavailable) -> Mapping[str, str]:
+    return {"Retry-After": str(error.retry_after)}
+
+
+def _retry_soon(error: WriteContention) -> Mapping[str, str]:
+    return {"Retry-After": "1"}  # seconds: the races it lost last milliseconds
+
+
+def _retry_uncached(error: Unavailable) -> Mapping[str, str]:
+    return {**_retry(error), "Cache-Control": "no-store"}
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """How one domain error leaves over HTTP."""
+
+    status: int
+    title: str
+    headers: Headers = _none
+    # The one error whose body the OpenAPI document shows as its status's example.
+    example: DomainError | None = None
+    type: str = ABOUT_BLANK
+
+
+_REGISTER = 'Bearer realm="register"'
+_SEED = "kr-k2-tanks-poland"
+
+PROBLEMS: dict[type[DomainError], ProblemType] = {
+    DomainError: ProblemType(400, "Bad Request"),
+    MalformedBody: ProblemType(
+        400,
+        "Bad Request",
+        example=MalformedBody("Expecting ',' delimiter (line 3, column 5)."),
+    ),
+    Unauthorized: ProblemType(
+        401,
+        "Unauthorized",
+        headers=_challenge,
+        example=Unauthorized(
+            "This operation needs an API key: send `Authorization: Bearer <token>`.", _REGISTER
+        ),
+    ),
+    Forbidden: ProblemType(
+        403,
+        "Forbidden",
+        headers=_challenge,
+        example=Forbidden(
+            "The API key lacks the `write` scope this operation needs.",
+            f'{_REGISTER}, error="insufficient_scope", scope="write"',
+        ),
+    ),
+    NotFound: ProblemType(404, "Not Found", example=NotFound("measure", "kr-k2-tanks-polan")),
+    NoStatusOn: ProblemType(404, "Not Found"),
+    NotAcceptable: ProblemType(
+        406,
+        "Not Acceptable",
+        example=NotAcceptable(
+            "Cannot answer in any media type the Accept header names; this resource offers"
+            " application/json, text/csv, application/x-ndjson (or pass `format`)."
+        ),
+    ),
+    Conflict: ProblemType(
+        409,
+        "Conflict",
+        example=Conflict(f"A measure with id '{_SEED}' already exists.", "id"),
+    ),
+    Gone: ProblemType(
+        410,
+        "Gone",
+        example=Gone(
+            "The API key '3f2a9c0d81b7e465' was revoked at 2026-11-02T09:30:00+00:00; revoked"
+            " keys are listed with GET /v1/keys?revoked=true."
+        ),
+    ),
+    PreconditionFailed: ProblemType(
+        412,
+        "Precondition Failed",
+        example=PreconditionFailed("2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"),
+    ),
+    ContentTooLarge: ProblemType(413, "Content Too Large", example=ContentTooLarge(1048576)),
+    UnsupportedMediaType: ProblemType(
+        415, "Unsupported Media Type", example=UnsupportedMediaType("text/plain")
+    ),
+    InvalidReference: ProblemType(
+        422,
+        "Unprocessable Content",
+        example=InvalidReference("announced_by", "no actor with id 'yoon-suk-yeoll'"),
+    ),
+    InvalidBody: ProblemType(422, "Unprocessable Content"),
+    InvalidIdempotencyKey: ProblemType(422, "Unprocessable Content"),
+    KeyReused: ProblemType(422, "Unprocessable Content"),
+    InvalidCursor: ProblemType(422, "Unprocessable Content"),
+    InvalidSince: ProblemType(422, "Unprocessable Content"),
+    PreconditionRequired: ProblemType(428, "Precondition Required", example=PreconditionRequired()),
+    TooManyRequests: ProblemType(
+        429,
+        "Too Many Requests",
+        headers=_retry,
+        example=TooManyRequests(
+            "Rate limit of 120 per 1 minute for this address exceeded; retry in 12 s.", 12
+        ),
+    ),
+    WriteContention: ProblemType(503, "Service Unavailable", headers=_retry_soon),
+    Unavailable: ProblemType(
+        503,
+        "Service Unavailable",
+        headers=_retry_uncached,
+        example=Unavailable("Every database connection is in use; retry shortly.", 1),
+    ),
+}
+
+# Answered before or around the app, by the server and the framework, not by a domain
+# error: gunicorn refuses a long request line (service/server.py), a fault is a 500
+# (service/api.py). Their examples are written out.
+ANSWERED_ELSEWHERE: dict[int, dict[str, Any]] = {
+    414: {
+        "type": ABOUT_BLANK,
+        "title": "URI Too Long",
+        "status": 414,
+        "detail": "The request line (method, path and query) is longer than 8190 bytes.",
+    },
+    500: {
+        "type": ABOUT_BLANK,
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "The server could not complete the request; quote request id"
+        " 0f8b6c2e-4d1a-4e57-9b3c-7a2d5e9f1c04 when reporting it.",
+        "request_id": "0f8b6c2e-4d1a-4e57-9b3c-7a2d5e9f1c04",
+    },
+}
+
+
+def problem_type(error: DomainError) -> ProblemType:
+    """The table's row for ``error``: its own class's, else its nearest ancestor's."""
+    for cls in type(error).__mro__:
+        if cls in PROBLEMS:
+            return PROBLEMS[cls]
+    raise LookupError(f"{type(error).__name__} is not in errors.PROBLEMS")
+
+
+def problem_body(
+    type_: str,
+    title: str,
+    status: int,
+    detail: str | None = None,
+    errors: list[FieldError] | None = None,
+) -> dict[str, Any]:
+    """A problem document; ``detail`` and ``errors`` only when there is something to say."""
+    document: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        document["detail"] = detail
+    if errors:
+        document["errors"] = errors
+    return document
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    """The problem document ``error`` leaves as."""
+    row = problem_type(error)
+    return problem_body(row.type, row.title, row.status, error.detail, error.errors)
+
+
+def examples() -> dict[int, dict[str, Any]]:
+    """The problem document the OpenAPI document shows for each status it declares."""
+    found = dict(ANSWERED_ELSEWHERE)
+    for row in PROBLEMS.values():
+        if row.example is not None:
+            found[row.status] = error_body(row.example)
+    return found
+
+
+def example(status: int) -> dict[str, Any]:
+    """The problem document the OpenAPI document shows for ``status``."""
+    return examples()[status]
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """An ``about:blank`` problem response, for answers no domain error makes."""
+    return _respond(problem_body(ABOUT_BLANK, title, status, detail, errors), headers)
+
+
+def render(error: DomainError, headers: Mapping[str, str] | None = None) -> Response:
+    """``error`` as its table row says: status, body and headers (and any ``headers``)."""
+    row = problem_type(error)
+    return _respond(error_body(error), {**row.headers(error), **(headers or {})})
+
+
+def _respond(document: dict[str, Any], headers: Mapping[str, str] | None) -> Response:
+    response = Response(json.dumps(document), status=document["status"], mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -158,125 +463,17 @@ def flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return [(prefix, str(messages))]
 
 
-def problem(
-    status: int,
-    title: str,
-    detail: str | None = None,
-    errors: list[dict[str, str]] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def _domain_error(error: DomainError) -> Response:
-        return problem(error.status, error.title, error.detail, error.errors)
-
-    @app.errorhandler(WriteContention)
-    def _write_contention(error: WriteContention) -> Response:
-        headers = {"Retry-After": str(error.retry_after)}
-        return problem(error.status, error.title, error.detail, headers=headers)
-
+    """Every domain error, and a database in passing trouble, leaves as problem+json."""
+    app.register_error_handler(DomainError, render)
     register_database_error_handlers(app)
-
-
-class Unavailable(DomainError):
-    """The database cannot answer now, and retrying shortly may succeed."""
-
-    status = 503
-    title = "Service Unavailable"
-
-    def __init__(self, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
-        self.retry_after = retry_after
-
-
-# SQLite's primary result codes (the low byte of an extended code) worth a retry: the
-# database locked by another connection, or a file it cannot open or read at the moment.
-_SQLITE_BUSY = {5: "locked", 6: "locked", 10: "unreachable", 14: "unreachable"}
-# PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-_PG_STATES = {
-    "57014": "timeout",  # query_canceled: statement_timeout
-    "55P03": "locked",  # lock_not_available: lock_timeout
-    "40P01": "locked",  # deadlock_detected: PostgreSQL rolled this transaction back
-    "40001": "locked",  # serialization_failure
-}
-# 08 connection exception, 53 insufficient resources (out of memory or of connections),
-# 57 operator intervention (the server shutting down or starting).
-_PG_CLASSES = {"08": "unreachable", "53": "overloaded", "57": "unreachable"}
-_UNAVAILABLE = {
-    "locked": (
-        "The register is busy: a lock it needs was held past the wait allowed. "
-        "Nothing was written; retry shortly.",
-        1,
-    ),
-    "timeout": (
-        "The query ran past the time allowed and was stopped. Nothing was written; retry "
-        "shortly, or narrow the request.",
-        1,
-    ),
-    "pool": ("Every database connection is in use; retry shortly.", 1),
-    "overloaded": ("The database is short of resources; retry shortly.", 5),
-    "unreachable": (
-        "The database cannot be reached. Nothing was written; retry shortly.",
-        5,
-    ),
-}
-
-
-def database_trouble(error: BaseException) -> str | None:
-    """Why a database error is passing trouble: locked, timeout, pool, unreachable; else None.
-
-    None is a fault to fix, not to retry (a missing table, a broken query): it stays a 500.
-    """
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    if isinstance(error, PoolTimeout):
-        return "pool"
-    if not isinstance(error, DBAPIError):
-        return None
-    if error.connection_invalidated:
-        return "unreachable"
-    orig = error.orig
-    code = getattr(orig, "sqlite_errorcode", None)
-    if code is not None:
-        return _SQLITE_BUSY.get(code & 0xFF)
-    if type(orig).__module__.split(".")[0] == "psycopg":
-        state: str | None = getattr(orig, "sqlstate", None)
-        if state is None:
-            # libpq failed before the server said anything: refused, reset, timed out.
-            return "unreachable" if type(orig).__name__ == "OperationalError" else None
-        return _PG_STATES.get(state) or _PG_CLASSES.get(state[:2])
-    return None
-
-
-def database_unavailable(error: BaseException) -> Unavailable | None:
-    """The 503 a database error is, when waiting and retrying may help; None if it is not."""
-    trouble = database_trouble(error)
-    if trouble is None:
-        return None
-    detail, retry_after = _UNAVAILABLE[trouble]
-    return Unavailable(detail, retry_after)
 
 
 def register_database_error_handlers(app: Flask) -> None:
     """A database that is locked, slow or gone is a 503 with Retry-After, not a 500."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    @app.errorhandler(Unavailable)
-    def _unavailable(error: Unavailable) -> Response:
-        headers = {"Retry-After": str(error.retry_after), "Cache-Control": "no-store"}
-        return problem(error.status, error.title, error.detail, headers=headers)
+    from service.database_trouble import database_unavailable
 
     @app.errorhandler(SQLAlchemyError)
     def _database_error(error: SQLAlchemyError) -> Response:
@@ -288,4 +485,4 @@ def register_database_error_handlers(app: Flask) -> None:
         log.warning("database unavailable: %s: %s", type(error).__name__, reason)
         # The session's transaction is rolled back when the request ends: nothing of a
         # write that failed half way is committed.
-        return _unavailable(unavailable)
+        return render(unavailable)

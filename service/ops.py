@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import metrics, observability
 from service.config import PROJECT_ROOT, Config
-from service.errors import problem
+from service.errors import Forbidden, Unauthorized, problem, render
 
 ENGINE_KEY = "register_engine"
 METRICS_DIR_KEY = "register_metrics_dir"
@@ -90,20 +90,20 @@ def _metrics_refused() -> Response | None:
     if token is None:
         if request.remote_addr in LOOPBACK:
             return None
-        return problem(
-            403,
-            "Forbidden",
-            "Metrics are served to loopback clients only; set METRICS_TOKEN to let"
-            " Prometheus read them from elsewhere with that bearer token.",
+        return render(
+            Forbidden(
+                "Metrics are served to loopback clients only; set METRICS_TOKEN to let"
+                " Prometheus read them from elsewhere with that bearer token."
+            )
         )
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
         return None
-    return problem(
-        401,
-        "Unauthorized",
-        "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.",
-        headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+    return render(
+        Unauthorized(
+            "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.",
+            'Bearer realm="metrics"',
+        )
     )
 
 

@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service.api import ProblemSchema
 from service.auth import current_key_id
 from service.config import Config
-from service.errors import PROBLEM_JSON, problem
+from service.errors import PROBLEM_JSON, TooManyRequests, example, render
 
 EXTENSION = "register_limiter"
 RATE_LIMITED = "RATE_LIMITED"
@@ -44,11 +44,11 @@ def _too_many_requests(error: RateLimitExceeded) -> Response:
     reset_at = current.window.reset_time if current is not None else time.time() + 1
     retry_after = max(1, math.ceil(reset_at - time.time()))
     who = "this address" if _anonymous() else "this API key"
-    return problem(
-        429,
-        "Too Many Requests",
-        f"Rate limit of {error.limit.limit} for {who} exceeded; retry in {retry_after} s.",
-        headers={"Retry-After": str(retry_after)},
+    return render(
+        TooManyRequests(
+            f"Rate limit of {error.limit.limit} for {who} exceeded; retry in {retry_after} s.",
+            retry_after,
+        )
     )
 
 
@@ -112,6 +112,7 @@ def _document(app: Flask) -> None:
     response: dict[str, Any] = {
         "description": "Too many requests from this API key or, without one, this address.",
         "schema": ProblemSchema,
+        "example": example(429),
         "headers": {
             "Retry-After": {
                 "description": "Seconds until the limit's window resets.",

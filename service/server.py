@@ -20,6 +20,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
 from service.config import Config
+from service.errors import ABOUT_BLANK, problem_body
 from service.observability import JSON_LOG_FORMAT
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -105,14 +106,9 @@ class ProblemWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no ty
         code = recorder.status()
         phrase = http.HTTPStatus(code).phrase if code in http.HTTPStatus._value2member_map_ else ""
         detail = _DETAILS.get(code, "The request is not valid HTTP/1.1.")
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": phrase or "Bad Request",
-                "status": code,
-                "detail": detail.format(line=self.cfg.limit_request_line),
-            }
-        ).encode()
+        title = phrase or "Bad Request"
+        detail = detail.format(line=self.cfg.limit_request_line)
+        body = json.dumps(problem_body(ABOUT_BLANK, title, code, detail)).encode()
         head = (
             f"HTTP/1.1 {code} {phrase}\r\nConnection: close\r\n"
             f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n"

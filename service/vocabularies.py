@@ -142,6 +142,9 @@ AT_LEAST: Final = MappingProxyType(
     {"stated": ("stated",), "derived": ("stated", "derived"), "inferred": tuple(BASES)}
 )
 
+# The kinds of a timeline entry, in the order entries of one date are listed.
+TIMELINE_KINDS: Final = ("statement", "status_change", "trigger")
+
 ALL: Final[dict[str, MappingProxyType[str, str]]] = {
     "measure_type": MEASURE_TYPES,
     "measure_status": MEASURE_STATUSES,

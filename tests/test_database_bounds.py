@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from service.config import Config
-from service.errors import database_trouble
+from service.database_trouble import database_trouble
 from service.extensions import make_engine
 from service.services import keys
 from tests import conftest

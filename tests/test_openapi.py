@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
@@ -84,3 +85,45 @@ def test_docs_page_loads_its_assets_from_this_service(client: FlaskClient) -> No
         assert asset.startswith("/"), f"{asset} is not served by this service"
         assert client.get(asset).status_code == 200, asset
     assert "http://" not in page and "https://" not in page
+
+
+def _error_responses(document: dict) -> list[tuple[str, str, dict]]:
+    """``(where, status, response)`` of every declared error response, refs resolved."""
+    components = document["components"]["responses"]
+    found = [
+        (
+            f"components.{name}",
+            str(HTTPStatus[name].value) if name in HTTPStatus.__members__ else "",
+            r,
+        )
+        for name, r in components.items()
+    ]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status == "default" or int(status) >= 400:
+                    name = response.get("$ref", "").rsplit("/", 1)[-1]
+                    found.append(
+                        (f"{method.upper()} {path}", status, components.get(name, response))
+                    )
+    return found
+
+
+def test_each_error_response_shows_a_problem_of_its_own_status() -> None:
+    document = json.loads(OPENAPI_PATH.read_text(encoding="utf-8"))
+    statuses = set()
+    for where, status, response in _error_responses(document):
+        content = response.get("content", {}).get("application/problem+json")
+        if content is None:
+            continue
+        example = content.get("example")
+        assert example is not None, (where, status)
+        assert set(example) <= set(document["components"]["schemas"]["Problem"]["properties"])
+        if status:
+            expected = 500 if status == "default" else int(status)
+            assert example["status"] == expected, (where, status, example)
+            statuses.add(example["status"])
+        assert example["title"] and example["detail"] and example["type"] == "about:blank"
+    assert len(statuses) >= 15, sorted(statuses)  # not one 422 shown for every error

@@ -148,6 +148,14 @@ def _keyed_examples(document: dict[str, Any]) -> list[tuple[str, str, Any]]:
             for holder in (parameter, parameter.get("schema", {})):
                 if "example" in holder:
                     found.append((where, parameter["name"], holder["example"]))
+        for status, response in operation["responses"].items():
+            for media in response.get("content", {}).values():
+                if "example" in media:  # an error's problem document
+                    found.append((where, f"{method.upper()} {status}", media["example"]))
+    for name, response in document["components"]["responses"].items():
+        for media in response.get("content", {}).values():
+            if "example" in media:
+                found.append((name, "example", media["example"]))
     return found
 
 

@@ -6,18 +6,13 @@ from collections.abc import Sequence
 
 from flask import request
 
-from service.errors import DomainError
+from service.errors import NotAcceptable
 
 JSON = "application/json"
 CSV = "text/csv"
 NDJSON = "application/x-ndjson"
 MEDIA_TYPES = {"json": JSON, "csv": CSV, "ndjson": NDJSON}
 FORMATS = tuple(MEDIA_TYPES)
-
-
-class NotAcceptable(DomainError):
-    status = 406
-    title = "Not Acceptable"
 
 
 def negotiate(requested: str | None, offered: Sequence[str] = FORMATS) -> str:

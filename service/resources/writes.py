@@ -14,7 +14,7 @@ from flask.views import MethodView
 
 from service import bodies
 from service.auth import current_key_id, presented, requires
-from service.errors import DomainError
+from service.errors import InvalidIdempotencyKey, UnsupportedMediaType
 from service.extensions import db
 from service.resources.common import Blueprint
 from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
@@ -47,28 +47,6 @@ IDEMPOTENCY = {
     " `Idempotent-Replayed: true`) and creates nothing. Keys are kept for 24 hours.",
     "schema": {"type": "string", "maxLength": 255},
 }
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-    title = "Unsupported Media Type"
-
-    def __init__(self, given: str) -> None:
-        super().__init__(
-            f"The body must be JSON (Content-Type: application/json), not '{given or 'none'}'.",
-            [{"name": "Content-Type", "in": "header", "reason": "not application/json"}],
-        )
-
-
-class InvalidIdempotencyKey(DomainError):
-    status = 422
-    title = "Unprocessable Content"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Idempotency-Key must be 1–255 printable ASCII characters without spaces or quotes.",
-            [{"name": "Idempotency-Key", "in": "header", "reason": "malformed"}],
-        )
 
 
 def json_body(blp: Blueprint) -> Callable[[F], F]:

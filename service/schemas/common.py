@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, cast
 
 import marshmallow as ma
 import pycountry
@@ -236,6 +236,38 @@ def date_pair(name: str, description: str) -> dict[str, ma.fields.Field[Any]]:
             metadata={"description": f"How precisely `{name}` is known."},
         ),
     }
+
+
+class DatedSchema(ma.Schema):
+    """A body whose dates (``DATES``) each go with a precision, checked together.
+
+    A record's body (``WHOLE_ONLY``) is checked only when loaded whole: a PATCH loads it
+    partially, and the service then checks the whole record it makes.
+    """
+
+    DATES: ClassVar[tuple[str, ...]] = ()
+    WHOLE_ONLY: ClassVar[bool] = False
+
+    @ma.validates_schema
+    def _dates(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
+        if partial and self.WHOLE_ONLY:
+            return
+        check_partial_dates(data, self.DATES)
+        self.rules(data)
+
+    def rules(self, data: dict[str, Any]) -> None:
+        """What a body must satisfy once its dates are right; raises ``ValidationError``."""
+
+
+def dated(*dates: tuple[str, str], whole_only: bool = False) -> type[DatedSchema]:
+    """A ``DatedSchema`` with each ``(name, description)`` date and its precision as fields."""
+    fields: dict[str, ma.fields.Field[Any]] = {}
+    for name, description in dates:
+        fields |= date_pair(name, description)
+    base = cast(type[DatedSchema], DatedSchema.from_dict(fields, name="Dated"))
+    base.DATES = tuple(name for name, _ in dates)
+    base.WHOLE_ONLY = whole_only
+    return base
 
 
 class CitationInSchema(ma.Schema):

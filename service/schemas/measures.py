@@ -22,9 +22,8 @@ from service.schemas.common import (
     CountryRoleSchema,
     ListArgs,
     StrictBoolean,
-    check_partial_dates,
     country_code,
-    date_pair,
+    dated,
     full_text,
     many,
     page_schema,
@@ -88,14 +87,14 @@ class _IdSchema(ma.Schema):
     id = ma.fields.String()
 
 
-_dates: dict[str, Any] = {}
-for _name, _description in zip(
-    MEASURE_DATES,
-    ("When it was announced.", "When it took effect.", "When it is expected."),
-    strict=True,
-):
-    _dates |= date_pair(_name, _description)
-MeasureDates = ma.Schema.from_dict(_dates, name="MeasureDates")
+MeasureDates = dated(
+    *zip(
+        MEASURE_DATES,
+        ("When it was announced.", "When it took effect.", "When it is expected."),
+        strict=True,
+    ),
+    whole_only=True,
+)
 
 
 class MeasureSchema(ma.Schema):
@@ -179,15 +178,9 @@ class MeasureTriggerInSchema(ma.Schema):
     relation = term(vocab.TRIGGER_RELATIONS, required=True)
 
 
-class StatusChangeInSchema(
-    ma.Schema.from_dict(date_pair("changed_on", "When the status changed."))  # type: ignore[misc]
-):
+class StatusChangeInSchema(dated(("changed_on", "When the status changed."))):  # type: ignore[misc]
     status = term(vocab.MEASURE_STATUSES, required=True)
     citation = ma.fields.Nested(CitationInSchema, required=True)
-
-    @ma.validates_schema
-    def _dates(self, data: dict[str, Any], **_: object) -> None:
-        check_partial_dates(data, ("changed_on",))
 
 
 class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
@@ -217,11 +210,7 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     provenance = provenance_field(MEASURE_CLAIMS)
     claims = staticmethod(measure_claims)  # what `provenance` may flag
 
-    @ma.validates_schema
-    def _rules(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
-        if partial:  # a PATCH: the service checks the record it makes, whole
-            return
-        check_partial_dates(data, MEASURE_DATES)
+    def rules(self, data: dict[str, Any]) -> None:
         check(data, self.claims)
         if data.get("condition") and not data.get("conditional"):
             raise ma.ValidationError("A condition needs `conditional: true`.", "condition")

@@ -14,9 +14,9 @@ from service.schemas.common import (
     UPDATED,
     CitationInSchema,
     CitationSchema,
+    DatedSchema,
     ListArgs,
-    check_partial_dates,
-    date_pair,
+    dated,
     full_text,
     page_schema,
     ranked_sort_arg,
@@ -49,7 +49,7 @@ class AboutSchema(ma.Schema):
     id = slug(required=True, metadata={"example": "kp-troops-to-russia"})
 
 
-class FigureSchema(ma.Schema):
+class FigureSchema(DatedSchema):
     """A number the statement gives, e.g. a troop count."""
 
     # A count or an amount (troops, tanks, dollars): never negative, and what a bigint holds.
@@ -66,10 +66,7 @@ class FigureSchema(ma.Schema):
     place = text(200, allow_none=True, load_default=None)
     as_of = record_date("When the number held.", allow_none=True, load_default=None)
     as_of_precision = term(vocab.DATE_PRECISIONS, allow_none=True, load_default=None)
-
-    @ma.validates_schema
-    def _dates(self, data: dict[str, Any], **_: object) -> None:
-        check_partial_dates(data, ("as_of",))
+    DATES = ("as_of",)
 
 
 class StatementSchema(ma.Schema):
@@ -96,9 +93,7 @@ class StatementSchema(ma.Schema):
     updated_at = timestamp(UPDATED)
 
 
-class StatementCreateSchema(
-    ma.Schema.from_dict(date_pair("said_on", "When it was said."))  # type: ignore[misc]
-):
+class StatementCreateSchema(dated(("said_on", "When it was said."), whole_only=True)):  # type: ignore[misc]
     id = slug(required=True)
     actor = slug(required=True, metadata={"example": "national-intelligence-service"})
     stance = term(vocab.STANCES, required=True)
@@ -109,11 +104,7 @@ class StatementCreateSchema(
     provenance = provenance_field(STATEMENT_CLAIMS)
     claims = staticmethod(statement_claims)  # what `provenance` may flag
 
-    @ma.validates_schema
-    def _dates(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
-        if partial:  # a PATCH: the service checks the record it makes, whole
-            return
-        check_partial_dates(data, ("said_on",))
+    def rules(self, data: dict[str, Any]) -> None:
         check(data, self.claims)
 
 

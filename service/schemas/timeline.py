@@ -9,14 +9,14 @@ from marshmallow import validate
 
 from service.schemas.common import CitationSchema, ListArgs, ManyValues, Term, page_schema
 from service.schemas.statements import AboutSchema
-from service.services.timeline import KINDS
+from service.vocabularies import TIMELINE_KINDS
 
 ONLY_FOR = "Only for `kind={}`; null otherwise."
 
 
 def _kind(**kwargs: Any) -> Term:
     about = "A kind of timeline entry: a trigger, a statement or a measure's status change."
-    return Term("TimelineKind", KINDS, about, **kwargs)
+    return Term("TimelineKind", TIMELINE_KINDS, about, **kwargs)
 
 
 class TimelineEntrySchema(ma.Schema):

@@ -16,9 +16,8 @@ from service.schemas.common import (
     CitationSchema,
     CountryRoleSchema,
     ListArgs,
-    check_partial_dates,
     country_code,
-    date_pair,
+    dated,
     full_text,
     many,
     page_schema,
@@ -72,9 +71,7 @@ class TriggerCountryInSchema(ma.Schema):
     role = term(vocab.TRIGGER_COUNTRY_ROLES, required=True)
 
 
-class TriggerCreateSchema(
-    ma.Schema.from_dict(date_pair("occurred_on", "When it happened."))  # type: ignore[misc]
-):
+class TriggerCreateSchema(dated(("occurred_on", "When it happened."), whole_only=True)):  # type: ignore[misc]
     id = slug(required=True)
     kind = term(vocab.TRIGGER_KINDS, required=True)
     title = text(500, required=True)
@@ -85,11 +82,7 @@ class TriggerCreateSchema(
     provenance = provenance_field(TRIGGER_CLAIMS)
     claims = staticmethod(trigger_claims)  # what `provenance` may flag
 
-    @ma.validates_schema
-    def _dates(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
-        if partial:  # a PATCH: the service checks the record it makes, whole
-            return
-        check_partial_dates(data, ("occurred_on",))
+    def rules(self, data: dict[str, Any]) -> None:
         check(data, self.claims)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import Date, ScalarSelect, Select, and_, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.errors import NotFound
+from service.errors import NoStatusOn, NotFound
 from service.models import Measure, MeasureStatusChange
 from service.services import paging
 from service.services.paging import Page, SortKey
@@ -87,17 +87,6 @@ def status_on(as_of: dt.date) -> ScalarSelect[str]:
         .correlate(Measure)
         .scalar_subquery()
     )
-
-
-class NoStatusOn(NotFound):
-    """The measure exists but had no dated status yet: as of that date it is not known."""
-
-    def __init__(self, measure_id: str, as_of: dt.date) -> None:
-        super().__init__("measure", measure_id)
-        self.detail = (
-            f"Measure '{measure_id}' has no dated status on {as_of.isoformat()}: none of its"
-            " status changes certainly happened by then."
-        )
 
 
 class MeasureAsOf:

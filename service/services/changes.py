@@ -11,20 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.errors import DomainError
+from service.errors import InvalidSince
 from service.models import Change
 from service.services.paging import NOT_ISSUED, cursor_payload, encode_cursor
-
-
-class InvalidSince(DomainError):
-    status = 422
-    title = "Unprocessable Content"
-
-    def __init__(self, reason: str, parameter: str = "since") -> None:
-        super().__init__(
-            f"Invalid value for query parameter '{parameter}': {reason}",
-            [{"name": parameter, "in": "query", "reason": reason}],
-        )
 
 
 @dataclass(frozen=True)

@@ -14,24 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from service.errors import DomainError
+from service.errors import KeyReused
 from service.models import IdempotentRequest
 from service.models.base import utcnow
 from service.services.documents import Written
 
 KEPT_FOR = dt.timedelta(hours=24)
-
-
-class KeyReused(DomainError):
-    status = 422
-    title = "Unprocessable Content"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This Idempotency-Key was used for a different request (another path or body)."
-            " Use a new key for a new request.",
-            [{"name": "Idempotency-Key", "in": "header", "reason": "used for another request"}],
-        )
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,9 @@ from service.models import (
     TriggerCountry,
 )
 from service.services.paging import Page, changed_since, decode_cursor, encode_cursor
+from service.vocabularies import TIMELINE_KINDS
 
-KINDS = ("statement", "status_change", "trigger")  # also their order on one date
+KINDS = TIMELINE_KINDS  # also their order on one date
 
 
 @dataclass
