@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,39 @@ from sqlalchemy.orm import Session
 
 from service.cli import alembic_config, migrate
 from service.extensions import make_engine
-from service.models import Measure, MeasureDocument
+from service.models import Measure, MeasureDocument, MeasureStatusChange
 from service.schemas.measures import MeasureCreateSchema, MeasurePageSchema, MeasureSchema
 from service.seeding import load
 from service.services import measures as measure_service
-from service.services.as_of import MeasureAsOf
+from service.services.as_of import counts
 from service.services.measure_documents import documents
 from tests.conftest import SEEDS
 from tests.test_writes import new_measure
+
+
+class MeasureAsOf:
+    """A measure as it stood on ``as_of``, rendered from its rows: the oracle of the stored
+    documents' ``as_of`` reads.
+
+    Everything but ``status``, ``status_history`` and ``as_of`` reads through to the
+    measure; the measure itself is never modified (the session could flush it).
+    """
+
+    def __init__(self, measure: Measure, as_of: dt.date) -> None:
+        self._measure = measure
+        self.as_of = as_of
+
+    # Computed on first use, so a page rendered from its rows never loads each history.
+    @cached_property
+    def status_history(self) -> list[MeasureStatusChange]:
+        return [c for c in self._measure.status_history if counts(c, self.as_of)]
+
+    @cached_property
+    def status(self) -> str | None:
+        return self.status_history[-1].status if self.status_history else None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._measure, name)
 
 
 def _stored(session: Session) -> dict[str, str]:

@@ -9,19 +9,14 @@ never count: the register does not guess when they happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Date, ScalarSelect, Select, and_, literal, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import Date, ScalarSelect, and_, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.errors import NoStatusOn, NotFound
 from service.models import Measure, MeasureStatusChange
-from service.services import paging
-from service.services.paging import Page, SortKey
 
 
 @dataclass(frozen=True)
@@ -87,55 +82,3 @@ def status_on(as_of: dt.date) -> ScalarSelect[str]:
         .correlate(Measure)
         .scalar_subquery()
     )
-
-
-class MeasureAsOf:
-    """A read-only view of a measure as it stood on ``as_of``.
-
-    Everything but ``status``, ``status_history`` and ``as_of`` reads through to the
-    measure; the measure itself is never modified (the session could flush it).
-    """
-
-    def __init__(self, measure: Measure, as_of: dt.date) -> None:
-        self._measure = measure
-        self.as_of = as_of
-
-    # Computed on first use, so a page rendered from its rows never loads each history.
-    @cached_property
-    def status_history(self) -> list[MeasureStatusChange]:
-        return [c for c in self._measure.status_history if counts(c, self.as_of)]
-
-    @cached_property
-    def status(self) -> str | None:
-        return self.status_history[-1].status if self.status_history else None
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._measure, name)
-
-
-def get(session: Session, measure_id: str, as_of: dt.date) -> MeasureAsOf:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound("measure", measure_id)
-    view = MeasureAsOf(measure, as_of)
-    if view.status is None:
-        raise NoStatusOn(measure_id, as_of)
-    return view
-
-
-def paginate(
-    session: Session,
-    stmt: Select[Measure],
-    keys: Mapping[str, SortKey],
-    args: Mapping[str, Any],
-) -> Page[MeasureAsOf]:
-    """One page of ``stmt`` (already limited to measures with a status on ``as_of``).
-
-    ``status`` sorts by the status on ``as_of``; the items are :class:`MeasureAsOf` views.
-    """
-    as_of: dt.date = args["as_of"]
-    keys = {**keys, "status": SortKey(Measure.status, computed=status_on(as_of))}
-    page = paging.paginate(
-        session, stmt, keys, Measure.id, args["sort"], args["limit"], args.get("cursor")
-    )
-    return Page([MeasureAsOf(m, as_of) for m in page.items], page.next_cursor)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from service import vocabularies as vocab
-from service.errors import InvalidReference, NotFound
+from service.errors import InvalidReference, NoStatusOn, NotFound
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import (
@@ -143,7 +143,7 @@ def read(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any
         return measure_documents.fragments(session, [row])[0]
     document = measure_documents.documents(session, [row], as_of)[0]
     if document["status"] is None:
-        raise as_of_.NoStatusOn(measure_id, as_of)
+        raise NoStatusOn(measure_id, as_of)
     return document
 
 
