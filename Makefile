@@ -28,8 +28,11 @@ serve: install
 
 test: lint pytest  ## lint, type-check, then the whole suite on SQLite and PostgreSQL
 
+# Two processes (pytest-xdist): each builds its own databases, temp dirs and servers on
+# ports of their own. worksteal starts each on half the suite, the two long schemathesis
+# items (one per backend) on different halves, then balances what is left.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -67,7 +67,8 @@ class Running:
                 if self.get("/healthz")[0] == 200:
                     return
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         raise AssertionError(f"no answer within 30 s: {self.stderr_path.read_text()}")
 
     def request(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,27 +18,20 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from service import create_app
-from service.cli import migrate
 from service.config import Config
 from service.extensions import db, make_engine
 from service.quotes import Folded
-from service.seeding import load
 from service.services import keys
-from tests.conftest import GENEROUS_LIMITS, SEEDS, database_url
+from tests.conftest import GENEROUS_LIMITS
 
 WRITERS = 8
 ACTOR = "/v1/actors/yoon-suk-yeol"
 
 
 @pytest.fixture
-def live_app(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path, seeded_engine: Engine
-) -> Iterator[Flask]:
-    url = database_url(backend, request, tmp_path)
-    migrate(url)
+def live_app(seeded_copy: str, seeded_engine: Engine) -> Iterator[Flask]:
+    url = seeded_copy
     engine = make_engine(url)
-    with Session(engine) as session:
-        load(session, SEEDS)
     with Session(engine) as session:
         token = keys.create(session, "racer", ["write"]).token
     app = create_app(Config(database_url=url, **GENEROUS_LIMITS), engine=engine)

@@ -11,17 +11,14 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
 from sqlalchemy.orm import Session
 
-from service.cli import migrate
 from service.extensions import make_engine
-from service.seeding import load
 from service.services import keys
-from tests.conftest import SEEDS, database_url
+from tests.conftest import seeded_register
 from tests.servers import Running
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -29,7 +26,7 @@ ACTOR = "/v1/actors/yoon-suk-yeol"
 LIMIT = 5
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def redis_url() -> str:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
@@ -40,18 +37,21 @@ def redis_url() -> str:
     return REDIS_URL
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def two_servers(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path, redis_url: str
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    redis_url: str,
 ) -> Iterator[tuple[Running, Running, str]]:
-    url = database_url(backend, request, tmp_path)
-    migrate(url)
+    """Two instances on a register of this module's own; each test's requests are its own."""
+    url = seeded_register(backend, request, tmp_path_factory, "instances")
     engine = make_engine(url)
     with Session(engine) as session:
-        load(session, SEEDS)
         token = keys.create(session, "instances", ["write"]).token
     engine.dispose()
     started = []
+    tmp_path = tmp_path_factory.mktemp(f"{backend}-instances-logs")
     for name in ("a", "b"):
         logs = tmp_path / name
         logs.mkdir()

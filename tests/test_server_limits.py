@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,19 +12,31 @@ from sqlalchemy.orm import Session
 
 from service.extensions import make_engine
 from service.services import keys
+from tests.conftest import copy_database
 from tests.servers import Running
 
 MIB = 1024 * 1024
 
 
-@pytest.fixture
-def server(migrated_url: str, tmp_path: Path) -> Iterator[tuple[Running, str]]:
-    """A server on an empty register, and the token of a key that may write to it."""
-    engine = make_engine(migrated_url)
+@pytest.fixture(scope="module")
+def server(
+    backend: str,
+    migrated_template: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Running, str]]:
+    """A server on an empty register, and the token of a key that may write to it.
+
+    One per module: the one test that writes refuses a body, then writes a source no other
+    test reads.
+    """
+    tmp_path = tmp_path_factory.mktemp(f"{backend}-server-limits")
+    url = copy_database(migrated_template, request, tmp_path)
+    engine = make_engine(url)
     with Session(engine) as session:
         token = keys.create(session, "limits", ["write"]).token
     engine.dispose()
-    running = Running(["-m", "service", "serve"], {"DATABASE_URL": migrated_url}, tmp_path)
+    running = Running(["-m", "service", "serve"], {"DATABASE_URL": url}, tmp_path)
     yield running, token
     if running.process.poll() is None:
         running.process.kill()
