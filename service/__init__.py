@@ -113,6 +113,7 @@ def database_bounds(config: Config) -> Bounds:
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI document of ``app``, as served at ``/openapi.json``."""
     with app.app_context():
         document: dict[str, Any] = app.extensions["register_api"].spec.to_dict()
         return document

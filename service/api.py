@@ -103,6 +103,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest ships no ty
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
+        """Answer an HTTP error (a 404 route, a 405) as application/problem+json."""
         code = error.code or 500
         if code == 304:
             return Response(status=304, headers=dict(getattr(error, "data", {}).get("headers", {})))

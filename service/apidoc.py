@@ -115,6 +115,7 @@ class RegisterDocs(BasePlugin):
     """Complete what the views declare; a view's own ``@blp.doc(...)`` always wins."""
 
     def init_spec(self, spec: APISpec) -> None:
+        """Keep the spec, to add the shared components to it."""
         self.spec = spec
         self.shared: dict[str, dict[str, Any]] = {}
         marshmallow = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin))
@@ -195,6 +196,7 @@ class RegisterDocs(BasePlugin):
         parameters: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> str | None:
+        """Describe the path parameters of ``path``."""
         for parameter in parameters or []:
             _describe_path_parameter(parameter)
         return None  # the path as flask-smorest wrote it
@@ -205,6 +207,7 @@ class RegisterDocs(BasePlugin):
         operations: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        """Give each operation its id, the next-page link and JSON-first content."""
         rule = kwargs.get("rule")
         for method, operation in (operations or {}).items():
             if method not in HTTP_METHODS:

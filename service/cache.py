@@ -55,6 +55,7 @@ class Entry:
     headers: tuple[tuple[str, str], ...]
 
     def size(self) -> int:
+        """The bytes this entry takes in the cache."""
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + _ENTRY_OVERHEAD
 
 
@@ -68,6 +69,7 @@ class ResponseCache:
         self.misses = 0
 
     def get(self, key: Key) -> Entry | None:
+        """The entry under ``key`` (counted as a hit or a miss), or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -77,12 +79,14 @@ class ResponseCache:
             return entry
 
     def put(self, key: Key, entry: Entry) -> None:
+        """Keep ``entry`` under ``key``, unless it is larger than the whole cache."""
         if entry.size() > self._entries.maxsize:
             return  # larger than the whole cache: not worth evicting everything for
         with self._lock:
             self._entries[key] = entry
 
     def clear(self) -> None:
+        """Forget every entry."""
         with self._lock:
             self._entries.clear()
 
@@ -93,6 +97,7 @@ class ResponseCache:
 
 
 def init_app(app: Flask, max_bytes: int) -> None:
+    """Give ``app`` a response cache of ``max_bytes`` (0: none)."""
     app.extensions[EXTENSION] = ResponseCache(max_bytes) if max_bytes > 0 else None
 
 

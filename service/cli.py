@@ -24,6 +24,7 @@ OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
 
 
 def alembic_config(url: str, connection: Connection | None = None) -> AlembicConfig:
+    """The alembic configuration for the database at ``url`` (or on ``connection``)."""
     config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -54,6 +55,7 @@ def migrate(url: str) -> None:
 
 
 def render_openapi() -> str:
+    """The OpenAPI document as the committed file holds it."""
     from service import create_app, openapi_document
 
     app = create_app(Config(database_url="sqlite://"))
@@ -75,6 +77,7 @@ class Commands(click.Group):
     """A database that cannot do what a command asks is one line on stderr, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a configuration or database error is one line and exit 1."""
         from sqlalchemy.exc import DBAPIError
 
         from service.database_trouble import database_trouble

@@ -106,6 +106,7 @@ class Database:
     def init_app(
         self, app: Flask, engine: Engine | None = None, bounds: Bounds | None = None
     ) -> None:
+        """Bind the database to ``app``: its engine and bounds, and a session per request."""
         self.engine = engine or make_engine(app.config["DATABASE_URL"], bounds)
         self.bind(self.engine)
         app.before_request(self._begin)

@@ -73,4 +73,5 @@ def secure(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """Add the security and caching headers to every response of ``app``."""
     app.after_request(secure)

@@ -62,6 +62,7 @@ def metrics() -> Metrics:
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """Count a request and its duration, by method, route and status."""
     found = metrics()
     found.requests.labels(method, route, str(status)).inc()
     found.duration.labels(method, route, str(status)).observe(seconds)

@@ -65,6 +65,7 @@ class _RequestIdFilter(logging.Filter):
 
 
 def json_formatter() -> logging.Formatter:
+    """A formatter writing each log record as one JSON line."""
     return JsonFormatter(**JSON_LOG_FORMAT)
 
 
@@ -113,6 +114,7 @@ class RequestObserver:
         self.log = logging.getLogger(ACCESS_LOGGER)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Serve the request with its id; log and count it once its body is sent."""
         started = time.perf_counter()
         request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         environ[REQUEST_ID_KEY] = request_id
@@ -135,6 +137,7 @@ class RequestObserver:
         return _Observed(body, finished)
 
     def finish(self, environ: WSGIEnvironment, status: int, seconds: float) -> None:
+        """Log and count a finished request, by its route."""
         route = environ.get(ROUTE_KEY) or UNMATCHED
         method = str(environ.get("REQUEST_METHOD", ""))
         metrics.observe_request(method, route, status, seconds)
@@ -153,6 +156,7 @@ class RequestObserver:
 
 
 def init_app(app: Flask, log_level: str) -> None:
+    """Log as JSON lines at ``log_level``, labelling each request by its route."""
     configure_logging(log_level)
 
     @app.teardown_request

@@ -76,6 +76,7 @@ def readyz() -> Response:
 
 
 def not_ready(reason: str) -> Response:
+    """The 503 problem of a service that cannot serve yet, saying why."""
     response = problem(503, "Service Unavailable", reason)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -100,6 +100,7 @@ class ProblemWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no ty
     """
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        """Answer a request gunicorn refuses (414, 431, bad HTTP) as a problem."""
         # gunicorn logs the error and picks the status; only its HTML page is replaced.
         recorder = _Recorder()
         super().handle_error(req, recorder, addr, exc)
@@ -132,6 +133,7 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
         super().__init__()
 
     def load_config(self) -> None:
+        """Hand the settings to gunicorn."""
         config = self.config
         directory = config.prometheus_multiproc_dir
 
@@ -161,6 +163,7 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
             self.cfg.set(key, value)
 
     def run(self) -> None:
+        """Serve until stopped; the master removes its temporary directory."""
         try:
             super().run()
         finally:
@@ -169,6 +172,7 @@ class Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type h
                 shutil.rmtree(self.temporary, ignore_errors=True)
 
     def load(self) -> Any:
+        """The app each worker serves."""
         from service import create_app
 
         return create_app(self.config)

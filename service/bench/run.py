@@ -135,6 +135,7 @@ def _wrk(name: str, mode: str, url: str, connections: int, seconds: int) -> Resu
 
 
 def scenarios(url: str, n: int) -> dict[str, str]:
+    """The URL each scenario reads, on a register of ``n`` measures at ``url``."""
     page = min(1000, n // 50)
     deep = _deep_cursor(url, page, 50)
     return {

@@ -36,6 +36,7 @@ def guard(text: str) -> str:
 
 
 def cell(value: Any) -> str | int | float:
+    """``value`` as a CSV cell: empty for null, lists joined, text guarded against formulas."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -66,10 +67,12 @@ def _plural(role: str) -> str:
 
 
 def field(name: str) -> Column:
+    """A column holding the field ``name``."""
     return name, lambda row: row.get(name)
 
 
 def fields(*names: str) -> list[Column]:
+    """A column for each of ``names``."""
     return [field(name) for name in names]
 
 
@@ -88,6 +91,7 @@ def role_columns(roles: Iterable[str]) -> list[Column]:
 
 
 def quotes(row: Row, name: str = "citations") -> list[str]:
+    """The quotes a row cites under ``name``, each with its source."""
     return [f"“{c['quote']}” ({c['source']})" for c in row.get(name) or []]
 
 
@@ -115,6 +119,7 @@ PROVENANCE: list[Column] = [field("basis"), ("provenance", _flags)]
 
 
 def dated(name: str) -> list[Column]:
+    """The columns of the date ``name`` and of its precision."""
     return fields(name, f"{name}_precision")
 
 
@@ -195,6 +200,7 @@ def _generic(schema: ma.Schema) -> list[Column]:
 
 
 def columns_for(schema: ma.Schema) -> Sequence[Column]:
+    """The CSV columns of a list served with ``schema``."""
     return COLUMNS.get(type(schema)) or _generic(schema)
 
 

@@ -37,10 +37,12 @@ Data = dict[str, Any]
 
 
 def entity_id(collection: str, key: str) -> str:
+    """The FtM id of the record ``key`` of ``collection``."""
     return f"register-{collection}-{key.lower()}"
 
 
 def link_id(*parts: str) -> str:
+    """The FtM id of a link between ``parts``."""
     return "register-link-" + str(make_entity_id(*parts))
 
 
@@ -63,12 +65,14 @@ class Mapper:
         self.titles: dict[str, str] = {}  # trigger id -> title, for a sanction's reason
 
     def country(self, code: str) -> str:
+        """The id of the state entity of ``code``, noted for ``states``."""
         self.countries.add(code)
         return entity_id("country", code)
 
     def citations(
         self, owner: str, citations: Iterable[Data], role: str = "evidence"
     ) -> Iterator[EntityProxy]:
+        """A ``Documentation`` entity per citation of ``entity``, the quote as summary."""
         for citation in citations:
             yield make(
                 "Documentation",
@@ -80,6 +84,7 @@ class Mapper:
             )
 
     def sources(self, data: Data) -> Iterator[EntityProxy]:
+        """A source as an ``Article``."""
         yield make(
             "Article",
             entity_id("source", data["id"]),
@@ -93,6 +98,7 @@ class Mapper:
         )
 
     def actors(self, data: Data) -> Iterator[EntityProxy]:
+        """An actor as a ``Person``, ``PublicBody`` or ``Organization``, with its citations."""
         key = entity_id("actor", data["id"])
         kind = data["kind"]
         schema = (
@@ -115,6 +121,7 @@ class Mapper:
         yield from self.citations(key, data["citations"])
 
     def triggers(self, data: Data) -> Iterator[EntityProxy]:
+        """A trigger as an ``Event``, with its citations."""
         key = entity_id("trigger", data["id"])
         self.titles[data["id"]] = data["title"]
         yield make(
@@ -132,6 +139,7 @@ class Mapper:
         yield from self.citations(key, data["citations"])
 
     def measures(self, data: Data) -> Iterator[EntityProxy]:
+        """A measure as an ``Event`` with its citations, and a sanction's ``Sanction`` entities."""
         key = entity_id("measure", data["id"])
         codes = {
             role: [c["country"] for c in data["countries"] if c["role"] == role]
@@ -176,6 +184,7 @@ class Mapper:
         reasons: list[str],
         proof: list[str],
     ) -> Iterator[EntityProxy]:
+        """One ``Sanction`` per target country of a sanction measure."""
         program = data["title"]
         if data["parent"] and (parent := self.session.get(Measure, data["parent"])) is not None:
             program = parent.title
@@ -198,6 +207,7 @@ class Mapper:
             )
 
     def statements(self, data: Data) -> Iterator[EntityProxy]:
+        """A statement as ``Documentation`` of its actor, and a link to what it is about."""
         actor = entity_id("actor", data["actor"])
         citation = data["citation"]
         quote = data["quote"] or citation["quote"]
@@ -237,6 +247,7 @@ class Mapper:
             )
 
     def name(self, code: str) -> str:
+        """The name of the country ``code``."""
         country = self.session.get(Country, code)
         return country.name if country else code
 

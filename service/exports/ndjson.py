@@ -8,9 +8,11 @@ from typing import Any
 
 
 def line(value: Any) -> str:
+    """``value`` as one NDJSON line."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def write(values: Iterable[Any]) -> Iterator[str]:
+    """One NDJSON line per value."""
     for value in values:
         yield line(value)

@@ -22,6 +22,7 @@ ID_LENGTH = 80
 
 
 def utcnow() -> dt.datetime:
+    """Now, in UTC, to the microsecond."""
     return dt.datetime.now(dt.UTC)
 
 
@@ -32,6 +33,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Store ``value`` in UTC; a naive time is refused."""
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC) if value is not None else None
@@ -39,6 +41,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(
         self, value: dt.datetime | None, dialect: Dialect
     ) -> dt.datetime | None:
+        """Read a stored time back as UTC."""
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
@@ -76,10 +79,12 @@ DATE_FLOOR = "0001-01-01"
 
 
 def id_column() -> Mapped[str]:
+    """A record's string primary key."""
     return mapped_column(String(ID_LENGTH), primary_key=True)
 
 
 def precision_column() -> Mapped[str | None]:
+    """How precise a date is: day, month or year."""
     return mapped_column(String(5), nullable=True)
 
 

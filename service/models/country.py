@@ -20,4 +20,5 @@ class Country(Timestamped, Base):
 
     @property
     def id(self) -> str:
+        """The country's code: what other records call its id."""
         return self.code

@@ -49,6 +49,7 @@ class Statement(Provenanced, Timestamped, Base):
     # Derived views for serialisation: the API shows `about` and `figure` as objects.
     @property
     def about(self) -> dict[str, str] | None:
+        """What the statement is about: a trigger or a measure, by id."""
         if self.about_trigger_id:
             return {"type": "trigger", "id": self.about_trigger_id}
         if self.about_measure_id:
@@ -57,6 +58,7 @@ class Statement(Provenanced, Timestamped, Base):
 
     @property
     def figure(self) -> dict[str, object] | None:
+        """The figure the statement gives, with its unit, qualifier, date and place."""
         if self.figure_value is None:
             return None
         return {
