@@ -8,13 +8,14 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import vocabularies
+from service.records import REGISTRY
 from tests.helpers import every as _all
 
-COLLECTIONS = ["measures", "triggers", "statements", "actors", "countries", "sources"]
+COLLECTIONS = list(REGISTRY.collections)
 
 
 def _key(collection: str) -> str:
-    return "code" if collection == "countries" else "id"
+    return REGISTRY[collection].key
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS)

@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.models import Change, Measure, Statement
+from service.records import REGISTRY
 from service.schemas.measures import MeasureCreateSchema
 from service.seeding import load
 from service.services import measures
 from tests.conftest import SEEDS
 
-COLLECTIONS = ["measures", "triggers", "statements", "actors", "countries", "sources"]
+COLLECTIONS = list(REGISTRY.collections)
 Copy = dict[str, dict[str, dict[str, Any]]]
 
 

@@ -190,3 +190,10 @@ def test_an_api_write_records_its_change_naming_the_key_and_its_effects(
 @pytest.fixture
 def key(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
     return auth_headers("write")
+
+
+def test_the_feeds_collection_term_lists_the_registry_in_its_order() -> None:
+    """Schemas sit below the services, so the feed's term is a literal: held to the registry."""
+    from service.schemas.changes import COLLECTIONS
+
+    assert REGISTRY.collections == COLLECTIONS
