@@ -22,6 +22,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from service.models.base import Base
+from service.schemas.common import Document
 
 if TYPE_CHECKING:
     from followthemoney.proxy import EntityProxy
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from service.exports.csv import Column
     from service.exports.ftm import Mapper
     from service.services.paging import Page
-    from service.services.search import Document
+    from service.services.search import Document as SearchDocument
 
 Outcome = Literal["created", "updated", "unchanged"]
 Put = Callable[[Session, Any], "tuple[Any, Outcome]"]
@@ -55,7 +56,7 @@ class Changed:
     key: str
     op: Op
     record: Base
-    document: dict[str, Any] | None
+    document: Document | None
 
 
 # What a committed change of records of one type also writes: ``(session, type, changed)``.
@@ -103,7 +104,7 @@ class RecordType:
     # What a committed change writes besides its feed row, in the same transaction.
     effects: tuple[Effect, ...] = ()
     # Found by full-text search: what a record is found by.
-    search: Callable[[Session, Any], Document] | None = None
+    search: Callable[[Session, Any], SearchDocument] | None = None
     # Every record in the bulk export's order (default: by key, through ``list_``).
     export: Callable[[Session, int], Iterator[Any]] | None = None
     columns: Sequence[Column] = ()  # its CSV columns
@@ -111,9 +112,9 @@ class RecordType:
     seed: Seed | None = None
     refers_to: tuple[str, ...] = ()  # collections its records may name
 
-    def dump(self, record: Base) -> dict[str, Any]:
+    def dump(self, record: Base) -> Document:
         """``record`` as the API serves it."""
-        data: dict[str, Any] = _schema(self.schema).dump(record)
+        data: Document = _schema(self.schema).dump(record)
         return data
 
 
