@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from service.services.search import Document as SearchDocument
 
 Outcome = Literal["created", "updated", "unchanged"]
+# ``put`` takes its type's own ``XData`` (``MeasureData``), which ``create_schema`` loads:
+# the registry holds every type and its callers pick one by collection at run time, so
+# the data is ``Any`` here (a ``RecordType[D]`` would be ``RecordType[Any]`` in the
+# registry all the same). tests/test_typed_data.py holds each ``put`` to the TypedDict
+# of its ``create_schema``.
 Put = Callable[[Session, Any], "tuple[Any, Outcome]"]
 Op = Literal["create", "update", "delete"]
 
@@ -91,7 +96,7 @@ class RecordType:
     create_schema: type[ma.Schema] | None = None
     put: Put | None = None
     # What else a POST of the same content answers with instead (the same article again).
-    twin: Callable[[Session, Mapping[str, Any]], Base | None] | None = None
+    twin: Callable[[Session, Any], Base | None] | None = None
     # Whether a write of these fields must run alone (a measure linking a parent).
     exclusive: Callable[[Mapping[str, Any]], bool] | None = None
     # What must go with a deleted one (citations of a source that no record uses).
@@ -108,7 +113,7 @@ class RecordType:
     # Every record in the bulk export's order (default: by key, through ``list_``).
     export: Callable[[Session, int], Iterator[Any]] | None = None
     columns: Sequence[Column] = ()  # its CSV columns
-    ftm: Callable[[Mapper, dict[str, Any]], Iterator[EntityProxy]] | None = None
+    ftm: Callable[[Mapper, Document], Iterator[EntityProxy]] | None = None
     seed: Seed | None = None
     refers_to: tuple[str, ...] = ()  # collections its records may name
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
@@ -90,7 +89,7 @@ def put(session: Session, data: SourceData) -> tuple[Source, Outcome]:
     return upsert(session, candidate, data["id"])
 
 
-def holding(session: Session, data: Mapping[str, Any]) -> Source | None:
+def holding(session: Session, data: SourceData) -> Source | None:
     """The source already holding ``data['text']``: a POST of the same article answers with it."""
     return session.scalar(select(Source).where(Source.content_sha256 == sha256(data["text"])))
 
