@@ -22,7 +22,7 @@ from service.services import countries
 
 
 class CountryMeasuresAsOfQuery(CountryMeasuresQuery, MeasureAsOf):
-    pass
+    """What ``CountryMeasuresArgs`` loads."""
 
 
 class CountryMeasuresArgs(CountryMeasuresQueryArgs, MeasureAsOfArgs):

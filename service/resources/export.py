@@ -23,7 +23,7 @@ blp = Blueprint(
 
 
 class NoQuery(TypedDict):
-    pass
+    """What ``NoArgs`` loads: nothing."""
 
 
 class NoArgs(ma.Schema):

@@ -53,8 +53,8 @@ def measure_page(blueprint: Blueprint) -> Callable[[F], F]:
 def within(args: Mapping[str, Any], **filters: str) -> MeasureQuery:
     """A nested list's query (a country's, a trigger's measures) with its route's filter.
 
-    Each of those queries has only keys of ``MeasureQuery``, of the same types (held by
-    tests/test_typed_data.py), and ``filters`` are its filters of the parent.
+    Such a query has only keys of ``MeasureQuery``, of the same types (as
+    tests/test_typed_data.py holds), and ``filters`` name the parent (``country="KR"``).
     """
     return cast(MeasureQuery, {**args, **filters})
 
