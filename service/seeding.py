@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.errors import DomainError, flatten
 from service.models import Change
 from service.records import REGISTRY
+from service.schemas.common import Document
 from service.services import unit_of_work
 from service.services.registry import Outcome, Put, RecordType
 
@@ -106,7 +107,7 @@ def _read(path: Path) -> Any:
         raise SeedError(path.name, None, f"not valid YAML: {error}") from error
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
+def _records(path: Path) -> list[Document]:
     data = _read(path)
     if data is None:
         return []
@@ -126,7 +127,7 @@ def _load_all(
     kind: str,
     schema: ma.Schema,
     put: Put,
-    records: Iterable[dict[str, Any]] | None = None,
+    records: Iterable[Document] | None = None,
     force: bool = False,
 ) -> None:
     records = _records(path) if records is None else list(records)
@@ -152,7 +153,7 @@ def _load_all(
         report.add(kind, outcome)
 
 
-def _with_texts(seeds: Path, path: Path) -> list[dict[str, Any]]:
+def _with_texts(seeds: Path, path: Path) -> list[Document]:
     """The records of ``path``, each with the text of the article its ``file`` names."""
     out = []
     for record in _records(path):

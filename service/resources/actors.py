@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask.views import MethodView
@@ -11,7 +12,9 @@ from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.actors import (
     ActorCreateSchema,
+    ActorData,
     ActorPageSchema,
+    ActorQuery,
     ActorQueryArgs,
     ActorSchema,
     ActorUpdateSchema,
@@ -29,7 +32,7 @@ class Actors(MethodView):
     @blp.etag
     @blp.query(ActorQueryArgs)
     @blp.response(200, ActorPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: ActorQuery) -> Any:
         """List actors.
 
         People and bodies that announce, report, demand or deny: heads of state, government
@@ -39,7 +42,7 @@ class Actors(MethodView):
         return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
     @writes.creates(blp, ActorCreateSchema, ActorSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: ActorData) -> Any:
         """Create an actor, citing its sources' exact words."""
         return writes.create("actors", data)
 
@@ -57,7 +60,7 @@ class ActorItem(MethodView):
         return rendered(document(db.session, actors.get(db.session, actor_id)))
 
     @writes.updates(blp, ActorUpdateSchema, ActorSchema)
-    def patch(self, data: dict[str, Any], actor_id: str) -> Any:
+    def patch(self, data: Mapping[str, object], actor_id: str) -> Any:
         """Change some fields of an actor; the fields you leave out are kept."""
         return writes.patch("actors", actor_id, data)
 

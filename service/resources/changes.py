@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import Blueprint, link_header
-from service.schemas.changes import ChangePageSchema, ChangeQueryArgs
+from service.schemas.changes import ChangePageSchema, ChangeQuery, ChangeQueryArgs
 from service.services import changes
 
 blp = Blueprint(
@@ -32,7 +32,7 @@ class Changes(MethodView):
     @blp.etag
     @blp.query(ChangeQueryArgs)
     @blp.response(200, ChangePageSchema, headers=FEED_LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: ChangeQuery) -> Any:
         """List the changes after a cursor: creates, updates and deletes (tombstones).
 
         Start without `since` to read the whole register, then poll with the last page's

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -32,6 +32,8 @@ from service.services.documents import encode, etag
 from service.services.paging import Page
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A list's query, as its ``XQuery`` TypedDict types it (``schemas/``).
+Q = TypeVar("Q", bound=Mapping[str, Any])
 
 
 class StrictParser(FlaskParser):
@@ -375,11 +377,7 @@ def _blueprint() -> flask_smorest.Blueprint:
     return blueprint
 
 
-def paged(
-    fetch: Callable[[dict[str, Any]], Page[Any]],
-    args: dict[str, Any],
-    item: type[ma.Schema],
-) -> Any:
+def paged(fetch: Callable[[Q], Page[Any]], args: Q, item: type[ma.Schema]) -> Any:
     """One page of ``fetch(args)`` as JSON with its ``Link`` header, or every record.
 
     CSV and NDJSON (``format``, which only a download sets) stream every matching record;
@@ -397,8 +395,8 @@ def page_headers(page: Page[Any]) -> dict[str, str]:
 
 
 def download(
-    fetch: Callable[[dict[str, Any]], Page[Any]],
-    args: dict[str, Any],
+    fetch: Callable[[Q], Page[Any]],
+    args: Q,
     item: type[ma.Schema],
     export: stream.Render | None = None,
 ) -> Response:
@@ -414,7 +412,10 @@ def download(
     session = db.snapshot()
     _blueprint().set_etag([*stream.fingerprint(session), fmt, request.full_path])
     name = request.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(f".{fmt}")
-    response = stream.list_export(session, fetch, args, item(), fmt, name, export)
+    # The export reads every page by calling ``fetch`` with ``args`` and its own ``limit``
+    # and ``cursor``: keys of every list's query, so each call still gets a ``Q``.
+    every_page = cast(stream.Fetch, fetch)
+    response = stream.list_export(session, every_page, dict(args), item(), fmt, name, export)
     response.headers["Vary"] = "Accept"
     return response
 

@@ -8,15 +8,21 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.resources.measures import measure_page, measures_paged
+from service.resources.measures import measure_page, measures_paged, within
 from service.schemas.countries import (
+    CountryMeasuresQuery,
     CountryMeasuresQueryArgs,
     CountryPageSchema,
+    CountryQuery,
     CountryQueryArgs,
     CountrySchema,
 )
-from service.schemas.measures import MeasureAsOfArgs
+from service.schemas.measures import MeasureAsOf, MeasureAsOfArgs
 from service.services import countries
+
+
+class CountryMeasuresAsOfQuery(CountryMeasuresQuery, MeasureAsOf):
+    """What ``CountryMeasuresArgs`` loads."""
 
 
 class CountryMeasuresArgs(CountryMeasuresQueryArgs, MeasureAsOfArgs):
@@ -33,7 +39,7 @@ class Countries(MethodView):
     @blp.etag
     @blp.query(CountryQueryArgs)
     @blp.response(200, CountryPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: CountryQuery) -> Any:
         """List countries, with the aliases the articles use.
 
         Every ISO 3166-1 country, not only those in the articles; `q` matches the code, a
@@ -60,11 +66,11 @@ class CountryMeasures(MethodView):
     @measure_page(blp)
     @blp.not_found
     @blp.query(CountryMeasuresArgs)
-    def get(self, args: dict[str, Any], code: str) -> Any:
+    def get(self, args: CountryMeasuresAsOfQuery, code: str) -> Any:
         """List the measures that involve a country, optionally in one role.
 
         `role=imposer` gives the measures the country takes, `role=target` those taken
         against it; without `role`, every measure in which it plays any role.
         """
         country = countries.get(db.session, code)
-        return measures_paged(args, country=country.code)
+        return measures_paged(within(args, country=country.code))

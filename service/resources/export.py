@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import marshmallow as ma
 from flask import Response
@@ -20,6 +20,10 @@ blp = Blueprint(
     url_prefix="/v1/export",
     description="The whole register in one download, for tools that mirror or load it.",
 )
+
+
+class NoQuery(TypedDict):
+    """What ``NoArgs`` loads: nothing."""
 
 
 class NoArgs(ma.Schema):
@@ -56,7 +60,7 @@ class Export(MethodView):
             'by id; then a last line `{"meta": {"counts": …, "last_updated_at": …}}`.'
         ),
     )
-    def get(self, _args: dict[str, Any]) -> Any:
+    def get(self, _args: NoQuery) -> Any:
         """Download the whole register as NDJSON, in an order a loader can follow.
 
         Each record is exactly what its item endpoint serves. The last line carries the
@@ -74,7 +78,7 @@ class FtmExport(MethodView):
     @blp.response(
         200, **_document("One FollowTheMoney entity (`id`, `schema`, `properties`) a line.")
     )
-    def get(self, _args: dict[str, Any]) -> Any:
+    def get(self, _args: NoQuery) -> Any:
         """Download the register as FollowTheMoney entities (NDJSON).
 
         Articles, people and bodies, events (triggers and measures), sanctions, and

@@ -13,7 +13,9 @@ from service.resources.common import LINK_HEADER, Blueprint, link_header
 from service.resources.writes import json_body
 from service.schemas.keys import (
     KeyCreateSchema,
+    KeyData,
     KeyPageSchema,
+    KeyQuery,
     KeyQueryArgs,
     KeySchema,
     NewKeySchema,
@@ -42,7 +44,7 @@ class Keys(MethodView):
     @blp.etag
     @blp.query(KeyQueryArgs)
     @blp.response(200, KeyPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: KeyQuery) -> Any:
         """List API keys, live and revoked; never their secrets.
 
         Each key with its name, scopes, when it was created and, if it was, revoked. Filter
@@ -56,7 +58,7 @@ class Keys(MethodView):
     @json_body(blp)
     @blp.arguments(KeyCreateSchema)
     @blp.response(201, NewKeySchema, headers=NEW_KEY_HEADERS)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: KeyData) -> Any:
         """Create an API key; its token is in this answer and nowhere else, ever.
 
         Only a hash of the token is stored: keep the token safe, and send it as

@@ -9,8 +9,8 @@ are, and tags it with the hash of its bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 from flask.views import MethodView
 
@@ -18,9 +18,12 @@ from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, download, page_headers
 from service.schemas.measures import (
+    MeasureAsOf,
     MeasureAsOfArgs,
     MeasureCreateSchema,
+    MeasureData,
     MeasurePageSchema,
+    MeasureQuery,
     MeasureQueryArgs,
     MeasureSchema,
     MeasureUpdateSchema,
@@ -47,13 +50,22 @@ def measure_page(blueprint: Blueprint) -> Callable[[F], F]:
     return blueprint.rendered_response(MeasurePageSchema, headers=LINK_HEADER)
 
 
-def measures_paged(args: dict[str, Any], **within: str) -> Any:
-    """A page of the measures matching ``args`` and a route's own ``within``, or a download.
+def within(args: Mapping[str, Any], **filters: str) -> MeasureQuery:
+    """A nested list's query (a country's, a trigger's measures) with its route's filter.
 
-    A download (``format``, which only the download routes set) has every match, read in
-    keyset batches of the same query.
+    Such a query has only keys of ``MeasureQuery``, of the same types (as
+    tests/test_typed_data.py holds), and ``filters`` name the parent (``country="KR"``).
     """
-    query = {**args, **within}
+    return cast(MeasureQuery, {**args, **filters})
+
+
+def measures_paged(query: MeasureQuery) -> Any:
+    """A page of the measures matching ``query``, or a download.
+
+    A list nested under a country or a trigger adds its own filter to its query. A download
+    (``format``, which only the download routes set) has every match, read in keyset
+    batches of the same query.
+    """
     if (query.get("format") or "json") != "json":
         return download(
             lambda batch: measures.page(db.session, batch, parsed=True), query, MeasureSchema, list
@@ -66,7 +78,7 @@ def measures_paged(args: dict[str, Any], **within: str) -> Any:
 class Measures(MethodView):
     @measure_page(blp)
     @blp.query(MeasureQueryArgs)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: MeasureQuery) -> Any:
         """List measures, filtered, sorted and paged by cursor.
 
         Filters combine: `country=KR&role=imposer&type=sanction` are the sanctions South
@@ -76,7 +88,7 @@ class Measures(MethodView):
         return measures_paged(args)
 
     @writes.creates(blp, MeasureCreateSchema, MeasureSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: MeasureData) -> Any:
         """Create a measure, citing its sources' exact words."""
         return writes.create("measures", data)
 
@@ -86,7 +98,7 @@ class MeasureItem(MethodView):
     @blp.rendered_response(MeasureSchema)
     @blp.not_found
     @blp.query(MeasureAsOfArgs)
-    def get(self, args: dict[str, Any], measure_id: str) -> Any:
+    def get(self, args: MeasureAsOf, measure_id: str) -> Any:
         """Get a measure with its countries, items, triggers, citations and history.
 
         With `as_of`, the measure as it stood on that date.
@@ -94,7 +106,7 @@ class MeasureItem(MethodView):
         return measures.read(db.session, measure_id, args.get("as_of"))
 
     @writes.updates(blp, MeasureUpdateSchema, MeasureSchema)
-    def patch(self, data: dict[str, Any], measure_id: str) -> Any:
+    def patch(self, data: Mapping[str, object], measure_id: str) -> Any:
         """Change some fields of a measure; the fields you leave out are kept."""
         return writes.patch("measures", measure_id, data)
 

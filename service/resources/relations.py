@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import Blueprint
-from service.schemas.relations import RelationListSchema, RelationQueryArgs
+from service.schemas.relations import RelationListSchema, RelationQuery, RelationQueryArgs
 from service.services import relations
 
 blp = Blueprint(
@@ -24,7 +24,7 @@ class Relations(MethodView):
     @blp.etag
     @blp.query(RelationQueryArgs)
     @blp.response(200, RelationListSchema)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: RelationQuery) -> Any:
         """List country-to-country edges of measures and of triggers.
 
         A measure gives edges from its imposers to its targets, beneficiaries and partners;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask.views import MethodView
@@ -12,9 +13,12 @@ from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.common import CitationSchema
 from service.schemas.sources import (
     CitationPageSchema,
+    CitationQuery,
     CitationQueryArgs,
     SourceCreateSchema,
+    SourceData,
     SourcePageSchema,
+    SourceQuery,
     SourceQueryArgs,
     SourceSchema,
     SourceUpdateSchema,
@@ -32,7 +36,7 @@ class Sources(MethodView):
     @blp.etag
     @blp.query(SourceQueryArgs)
     @blp.response(200, SourcePageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: SourceQuery) -> Any:
         """List sources, each with its full text.
 
         Title, publisher, byline, dates and URL are null where the article does not state
@@ -48,7 +52,7 @@ class Sources(MethodView):
         description="The same text is already stored: the source that holds it.",
         success=True,
     )
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: SourceData) -> Any:
         """Store an article with its text; the same text again answers with the stored source."""
         return writes.create("sources", data)
 
@@ -66,7 +70,7 @@ class SourceItem(MethodView):
         return rendered(document(db.session, sources.get(db.session, source_id)))
 
     @writes.updates(blp, SourceUpdateSchema, SourceSchema)
-    def patch(self, data: dict[str, Any], source_id: str) -> Any:
+    def patch(self, data: Mapping[str, object], source_id: str) -> Any:
         """Change some fields of a source; the fields you leave out are kept."""
         return writes.patch("sources", source_id, data)
 
@@ -85,7 +89,7 @@ class SourceCitations(MethodView):
     @blp.not_found
     @blp.query(CitationQueryArgs)
     @blp.response(200, CitationPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any], source_id: str) -> Any:
+    def get(self, args: CitationQuery, source_id: str) -> Any:
         """List the passages of a source that the register cites.
 
         Each is `text[start:end]` of the source, verbatim.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask.views import MethodView
@@ -11,7 +12,9 @@ from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.statements import (
     StatementCreateSchema,
+    StatementData,
     StatementPageSchema,
+    StatementQuery,
     StatementQueryArgs,
     StatementSchema,
     StatementUpdateSchema,
@@ -29,7 +32,7 @@ class Statements(MethodView):
     @blp.etag
     @blp.query(StatementQueryArgs)
     @blp.response(200, StatementPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: StatementQuery) -> Any:
         """List statements: reports, denials, warnings, demands, pledges.
 
         Contested figures are kept side by side, each with who gave it: filter with
@@ -38,7 +41,7 @@ class Statements(MethodView):
         return paged(lambda a: statements.list_(db.session, a), args, StatementSchema)
 
     @writes.creates(blp, StatementCreateSchema, StatementSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: StatementData) -> Any:
         """Create a statement, citing its sources' exact words."""
         return writes.create("statements", data)
 
@@ -56,7 +59,7 @@ class StatementItem(MethodView):
         return rendered(document(db.session, statements.get(db.session, statement_id)))
 
     @writes.updates(blp, StatementUpdateSchema, StatementSchema)
-    def patch(self, data: dict[str, Any], statement_id: str) -> Any:
+    def patch(self, data: Mapping[str, object], statement_id: str) -> Any:
         """Change some fields of a statement; the fields you leave out are kept."""
         return writes.patch("statements", statement_id, data)
 

@@ -8,7 +8,12 @@ from flask.views import MethodView
 
 from service.extensions import db
 from service.resources.common import LINK_HEADER, Blueprint, paged
-from service.schemas.timeline import TimelineEntrySchema, TimelinePageSchema, TimelineQueryArgs
+from service.schemas.timeline import (
+    TimelineEntrySchema,
+    TimelinePageSchema,
+    TimelineQuery,
+    TimelineQueryArgs,
+)
 from service.services import countries, timeline
 
 blp = Blueprint(
@@ -25,7 +30,7 @@ class Timeline(MethodView):
     @blp.etag
     @blp.query(TimelineQueryArgs)
     @blp.response(200, TimelinePageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: TimelineQuery) -> Any:
         """List dated triggers, statements and status changes in date order.
 
         Undated records are left out: the register never guesses a date. A date of month
@@ -40,7 +45,7 @@ class CountryTimeline(MethodView):
     @blp.not_found
     @blp.query(TimelineQueryArgs)
     @blp.response(200, TimelinePageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any], code: str) -> Any:
+    def get(self, args: TimelineQuery, code: str) -> Any:
         """List the dated timeline of the records that involve a country.
 
         Triggers where the country plays a role; status changes of measures where it plays

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask.views import MethodView
@@ -9,12 +10,14 @@ from flask.views import MethodView
 from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
-from service.resources.measures import measure_page, measures_paged
-from service.schemas.common import ListArgs, sort_arg
-from service.schemas.measures import MeasureAsOfArgs
+from service.resources.measures import measure_page, measures_paged, within
+from service.schemas.common import ListArgs, ListQuery, sort_arg
+from service.schemas.measures import MeasureAsOf, MeasureAsOfArgs
 from service.schemas.triggers import (
     TriggerCreateSchema,
+    TriggerData,
     TriggerPageSchema,
+    TriggerQuery,
     TriggerQueryArgs,
     TriggerSchema,
     TriggerUpdateSchema,
@@ -27,6 +30,10 @@ blp = Blueprint(
 )
 
 
+class TriggerMeasuresQuery(ListQuery, MeasureAsOf):
+    sort: str
+
+
 class TriggerMeasuresQueryArgs(ListArgs, MeasureAsOfArgs):
     sort = sort_arg(["id", "announced_on", "title"], "-announced_on")
 
@@ -36,7 +43,7 @@ class Triggers(MethodView):
     @blp.etag
     @blp.query(TriggerQueryArgs)
     @blp.response(200, TriggerPageSchema, headers=LINK_HEADER)
-    def get(self, args: dict[str, Any]) -> Any:
+    def get(self, args: TriggerQuery) -> Any:
         """List triggers.
 
         Events and developments that measures respond to, such as a troop deployment or a
@@ -45,7 +52,7 @@ class Triggers(MethodView):
         return paged(lambda a: triggers.list_(db.session, a), args, TriggerSchema)
 
     @writes.creates(blp, TriggerCreateSchema, TriggerSchema)
-    def post(self, data: dict[str, Any]) -> Any:
+    def post(self, data: TriggerData) -> Any:
         """Create a trigger, citing its sources' exact words."""
         return writes.create("triggers", data)
 
@@ -63,7 +70,7 @@ class TriggerItem(MethodView):
         return rendered(document(db.session, triggers.get(db.session, trigger_id)))
 
     @writes.updates(blp, TriggerUpdateSchema, TriggerSchema)
-    def patch(self, data: dict[str, Any], trigger_id: str) -> Any:
+    def patch(self, data: Mapping[str, object], trigger_id: str) -> Any:
         """Change some fields of a trigger; the fields you leave out are kept."""
         return writes.patch("triggers", trigger_id, data)
 
@@ -81,10 +88,10 @@ class TriggerMeasures(MethodView):
     @measure_page(blp)
     @blp.not_found
     @blp.query(TriggerMeasuresQueryArgs)
-    def get(self, args: dict[str, Any], trigger_id: str) -> Any:
+    def get(self, args: TriggerMeasuresQuery, trigger_id: str) -> Any:
         """List the measures that respond to, or are conditional on, a trigger.
 
         Each measure's `triggers` says which of the two relations it has.
         """
         triggers.get(db.session, trigger_id)
-        return measures_paged(args, trigger=trigger_id)
+        return measures_paged(within(args, trigger=trigger_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar, cast
 
@@ -17,7 +17,8 @@ from service.auth import current_key_id, presented, requires
 from service.errors import InvalidIdempotencyKey, UnsupportedMediaType
 from service.extensions import db
 from service.resources.common import Blueprint
-from service.schemas.revisions import RevisionPageSchema, RevisionQueryArgs
+from service.schemas.common import Document, RecordData
+from service.schemas.revisions import RevisionPageSchema, RevisionQuery, RevisionQueryArgs
 from service.services import idempotency, retries, revisions, writes
 from service.services.documents import Written, etag
 
@@ -116,15 +117,19 @@ def retried(write: Callable[[], Written]) -> Written:
     return retries.retried(db.session, db.begin_write, write)
 
 
-def create(collection: str, data: dict[str, Any]) -> Response:
+def create(collection: str, data: RecordData) -> Response:
     """201 with the new record; 200 with the one already holding the same content."""
     by = author()
     written = retried(lambda: writes.create(db.session, collection, data, by))
     return answer(written, 201 if written.created else 200)
 
 
-def patch(collection: str, key: str, loaded: dict[str, Any]) -> Response:
-    """200 with the record as changed."""
+def patch(collection: str, key: str, loaded: Mapping[str, object]) -> Response:
+    """200 with the record as changed.
+
+    ``loaded`` (the update schema's load) says which fields were sent and that they are
+    well formed; the service takes them as sent, and loads the whole record it makes.
+    """
     raw = bodies.load(request)
     changes = {name: raw[name] for name in loaded if name in raw}
     asked, by = precondition(), author()
@@ -139,7 +144,7 @@ def delete(collection: str, key: str) -> Response:
     return answer(retried(lambda: writes.delete(db.session, collection, key, asked, by)), 204)
 
 
-def _public(revision: revisions.Revision) -> dict[str, Any]:
+def _public(revision: revisions.Revision) -> Document:
     """A revision as the public sees it: which kind of writer, not which key.
 
     ``key_id`` is left out, not null: null says the change was made locally.
@@ -161,7 +166,7 @@ def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) ->
         @blp.not_found
         @blp.query(RevisionQueryArgs)
         @blp.response(200, RevisionPageSchema)
-        def get(self, args: dict[str, Any], **ids: str) -> Any:
+        def get(self, args: RevisionQuery, **ids: str) -> Any:
             page = revisions.revisions(
                 db.session, collection, ids[id_name], label, args["limit"], args.get("cursor")
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 import marshmallow as ma
 
 from service import vocabularies as vocab
@@ -10,9 +12,11 @@ from service.schemas.common import (
     MAX_ALIASES,
     MAX_CITATIONS,
     UPDATED,
+    CitationInData,
     CitationInSchema,
     CitationSchema,
     ListArgs,
+    ListQuery,
     country_code,
     many,
     page_schema,
@@ -42,6 +46,18 @@ class ActorSchema(ma.Schema):
     updated_at = timestamp(UPDATED)
 
 
+class ActorData(TypedDict):
+    """An actor's body as ``ActorCreateSchema`` loads it: what ``actors.put`` stores."""
+
+    id: str
+    kind: str
+    name: str
+    country: str | None
+    role: str | None
+    aliases: list[str]
+    citations: list[CitationInData]
+
+
 class ActorCreateSchema(ma.Schema):
     id = slug(required=True)
     kind = term(vocab.ACTOR_KINDS, required=True)
@@ -54,6 +70,13 @@ class ActorCreateSchema(ma.Schema):
 
 ActorUpdateSchema = update_schema(ActorCreateSchema, "ActorUpdateSchema")
 ActorPageSchema = page_schema(ActorSchema, "ActorPage")
+
+
+class ActorQuery(ListQuery):
+    kind: NotRequired[str]
+    country: NotRequired[str]
+    q: NotRequired[str]
+    sort: str
 
 
 class ActorQueryArgs(ListArgs):

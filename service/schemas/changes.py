@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import validate
@@ -64,6 +64,12 @@ class ChangePageSchema(ma.Schema):
             " there are none, so a client can keep polling from it."
         },
     )
+
+
+class ChangeQuery(TypedDict):
+    since: NotRequired[str]
+    limit: int
+    collection: NotRequired[str]
 
 
 class ChangeQueryArgs(ma.Schema):

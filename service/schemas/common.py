@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NotRequired, TypedDict, cast
 
 import marshmallow as ma
 import pycountry
@@ -14,6 +14,16 @@ from service import vocabularies as vocab
 from service.models.base import ID_LENGTH
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+# A JSON object as the API serves it (a record its schema dumped) or as a client sent it,
+# before any schema loaded it. What a schema loads has a TypedDict of its own:
+Document = dict[str, Any]
+
+# Beside each schema that loads a body or a query for a service stands the TypedDict of
+# what it loads (``XData`` for a body, ``XQuery`` for a query), named in the signatures
+# the loaded dict crosses: views, services. They are types only: marshmallow still returns
+# plain dicts. Every one is total; a key the load may leave out is ``NotRequired``.
+# tests/test_typed_data.py holds each equal to its schema's loadable fields.
 
 
 def slug(**kwargs: Any) -> ma.fields.String:
@@ -270,6 +280,18 @@ def dated(*dates: tuple[str, str], whole_only: bool = False) -> type[DatedSchema
     return base
 
 
+class RecordData(TypedDict):
+    """What the body of every record type has, whatever the type: its id."""
+
+    id: str
+
+
+class CitationInData(TypedDict):
+    source: str
+    quote: str
+    occurrence: NotRequired[int]
+
+
 class CitationInSchema(ma.Schema):
     """A quote to cite, located in the source's text by the service."""
 
@@ -309,6 +331,13 @@ class CitationSchema(ma.Schema):
     end = ma.fields.Integer(
         metadata={"description": "Offset after the last character.", "example": 3272}
     )
+
+
+class CountryRoleData(TypedDict):
+    """A country and its role in a record, as a measure's or a trigger's body gives it."""
+
+    country: str
+    role: str
 
 
 class CountryRoleSchema(ma.Schema):
@@ -375,6 +404,22 @@ def cursor_arg() -> ma.fields.String:
             " the same `sort`. " + OPAQUE.format(name="cursor")
         },
     )
+
+
+class ListQuery(TypedDict):
+    limit: int
+    cursor: NotRequired[str]
+    changed_since: NotRequired[dt.datetime]
+    format: NotRequired[str]
+
+
+class RankedQuery(TypedDict):
+    """What a list that ``q`` searches reads to page by relevance (``services/search.py``)."""
+
+    limit: int
+    cursor: NotRequired[str]
+    q: NotRequired[str]
+    sort: NotRequired[str]
 
 
 class ListArgs(ma.Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired
+
 import marshmallow as ma
 
 from service import vocabularies as vocab
@@ -9,6 +11,7 @@ from service.schemas.common import (
     CREATED,
     UPDATED,
     ListArgs,
+    ListQuery,
     page_schema,
     search,
     sort_arg,
@@ -34,9 +37,19 @@ class CountrySchema(ma.Schema):
 CountryPageSchema = page_schema(CountrySchema, "CountryPage")
 
 
+class CountryQuery(ListQuery):
+    q: NotRequired[str]
+    sort: str
+
+
 class CountryQueryArgs(ListArgs):
     q = search(metadata={"description": "Matches code, name, official name or an alias."})
     sort = sort_arg(["code", "name", "alpha3"], "code")
+
+
+class CountryMeasuresQuery(ListQuery):
+    role: NotRequired[str]
+    sort: str
 
 
 class CountryMeasuresQueryArgs(ListArgs):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -38,6 +40,11 @@ class NewKeySchema(KeySchema):
     )
 
 
+class KeyData(TypedDict):
+    name: str
+    scopes: list[str]
+
+
 class KeyCreateSchema(ma.Schema):
     name = text(200, required=True, metadata={"description": "Who or what the key is for."})
     scopes = ma.fields.List(
@@ -50,6 +57,13 @@ class KeyCreateSchema(ma.Schema):
 
 
 KeyPageSchema = page_schema(KeySchema, "KeyPage")
+
+
+class KeyQuery(TypedDict):
+    limit: int
+    cursor: NotRequired[str]
+    sort: str
+    revoked: NotRequired[bool]
 
 
 class KeyQueryArgs(ma.Schema):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import validate
@@ -17,10 +18,13 @@ from service.schemas.common import (
     MAX_STATUS_CHANGES,
     MAX_TRIGGERS,
     UPDATED,
+    CitationInData,
     CitationInSchema,
     CitationSchema,
+    CountryRoleData,
     CountryRoleSchema,
     ListArgs,
+    ListQuery,
     StrictBoolean,
     country_code,
     dated,
@@ -36,6 +40,7 @@ from service.schemas.common import (
     update_schema,
 )
 from service.schemas.provenance import (
+    Provenance,
     basis_arg,
     basis_field,
     check,
@@ -50,6 +55,12 @@ MEASURE_CLAIMS = (
 )
 
 MEASURE_DATES = ("announced_on", "effective_on", "expected_by")
+
+
+class ItemData(TypedDict):
+    name: str
+    category: str
+    quantity: int | None
 
 
 class ItemSchema(ma.Schema):
@@ -173,14 +184,53 @@ class MeasureCountryInSchema(ma.Schema):
     role = term(vocab.MEASURE_COUNTRY_ROLES, required=True)
 
 
+class MeasureTriggerData(TypedDict):
+    trigger: str
+    relation: str
+
+
 class MeasureTriggerInSchema(ma.Schema):
     trigger = slug(required=True, metadata={"example": "kp-troops-to-russia"})
     relation = term(vocab.TRIGGER_RELATIONS, required=True)
 
 
+class StatusChangeData(TypedDict):
+    changed_on: dt.date | None
+    changed_on_precision: str | None
+    status: str
+    citation: CitationInData
+
+
 class StatusChangeInSchema(dated(("changed_on", "When the status changed."))):  # type: ignore[misc]
     status = term(vocab.MEASURE_STATUSES, required=True)
     citation = ma.fields.Nested(CitationInSchema, required=True)
+
+
+class MeasureData(TypedDict):
+    """A measure's body as ``MeasureCreateSchema`` loads it: what ``measures.put`` stores."""
+
+    id: str
+    type: str
+    status: str
+    title: str
+    summary: str | None
+    countries: list[CountryRoleData]
+    announced_by: str | None
+    announced_on: dt.date | None
+    announced_on_precision: str | None
+    effective_on: dt.date | None
+    effective_on_precision: str | None
+    expected_by: dt.date | None
+    expected_by_precision: str | None
+    conditional: bool
+    condition: str | None
+    parent: str | None
+    phase: int | None
+    items: list[ItemData]
+    triggers: list[MeasureTriggerData]
+    citations: list[CitationInData]
+    status_history: list[StatusChangeData]
+    provenance: Provenance
 
 
 class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
@@ -244,10 +294,33 @@ AS_OF_RULES = (
 )
 
 
+class MeasureAsOf(TypedDict):
+    as_of: NotRequired[dt.date]
+
+
 class MeasureAsOfArgs(ma.Schema):
     """The query of one measure, and the `as_of` every measure list takes."""
 
     as_of = ma.fields.Date(metadata={"description": AS_OF_RULES})
+
+
+class MeasureQuery(ListQuery):
+    """A list of measures' query; the lists under a country or a trigger fill in their own."""
+
+    country: NotRequired[str]
+    role: NotRequired[str]
+    type: NotRequired[list[str]]
+    status: NotRequired[list[str]]
+    trigger: NotRequired[str]
+    actor: NotRequired[str]
+    announced_from: NotRequired[dt.date]
+    announced_to: NotRequired[dt.date]
+    conditional: NotRequired[bool]
+    parent: NotRequired[str]
+    basis: NotRequired[str]
+    q: NotRequired[str]
+    as_of: NotRequired[dt.date]
+    sort: NotRequired[str]
 
 
 class MeasureQueryArgs(ListArgs):

@@ -11,15 +11,29 @@ serves countries and triggers in its own order; status changes keep their order,
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import marshmallow as ma
 
 from service import vocabularies as vocab
-from service.schemas.common import term, text
+from service.schemas.common import Document, term, text
 
 Claims = Callable[[Mapping[str, Any]], set[str]]
 _ORDER = list(vocab.BASES)
+
+
+class FlagData(TypedDict):
+    basis: str
+    note: str | None
+
+
+Provenance = dict[str, FlagData]  # a record's ``provenance``: the flag of each claim, by path
+
+
+class Flagged(TypedDict):
+    """A body that flags its claims: every record type's but actors' and sources'."""
+
+    provenance: Provenance
 
 
 class FlagSchema(ma.Schema):
@@ -129,7 +143,7 @@ def basis_arg(records: str) -> ma.fields.String:
     )
 
 
-def pruned(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
+def pruned(schema: type[ma.Schema], data: Document) -> Document:
     """``data`` without flags on claims it no longer makes: a flag goes with its claim.
 
     For a PATCH that changes claims but not ``provenance`` (clearing a flagged date, say).

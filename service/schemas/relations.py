@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NotRequired, TypedDict
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -72,6 +75,17 @@ class RelationSchema(ma.Schema):
 
 class RelationListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RelationSchema), required=True)
+
+
+class RelationQuery(TypedDict):
+    country: NotRequired[str]
+    direction: str
+    edge: NotRequired[list[str]]
+    type: NotRequired[list[str]]
+    trigger_kind: NotRequired[list[str]]
+    role: NotRequired[list[str]]
+    status: NotRequired[list[str]]
+    as_of: NotRequired[dt.date]
 
 
 class RelationQueryArgs(ma.Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 import marshmallow as ma
 
 from service.schemas.changes import change_op
@@ -45,6 +47,11 @@ class RevisionSchema(ma.Schema):
 
 
 RevisionPageSchema = page_schema(RevisionSchema, "RevisionPage")
+
+
+class RevisionQuery(TypedDict):
+    limit: int
+    cursor: NotRequired[str]
 
 
 class RevisionQueryArgs(ma.Schema):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NotRequired, TypedDict
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -11,6 +14,7 @@ from service.schemas.common import (
     UPDATED,
     CitationSchema,
     ListArgs,
+    ListQuery,
     page_schema,
     record_date,
     search,
@@ -61,6 +65,20 @@ class SourceSchema(ma.Schema):
     updated_at = timestamp(UPDATED)
 
 
+class SourceData(TypedDict):
+    """A source's body as ``SourceCreateSchema`` loads it: what ``sources.put`` stores."""
+
+    id: str
+    title: str | None
+    publisher: str | None
+    byline: str | None
+    published_on: dt.date | None
+    revised_on: dt.date | None
+    url: str | None
+    language: str
+    text: str
+
+
 class SourceCreateSchema(ma.Schema):
     id = slug(required=True)
     title = text(500, allow_none=True, load_default=None)
@@ -82,9 +100,21 @@ SourcePageSchema = page_schema(SourceSchema, "SourcePage")
 CitationPageSchema = page_schema(CitationSchema, "CitationPage")
 
 
+class SourceQuery(ListQuery):
+    q: NotRequired[str]
+    sort: str
+
+
 class SourceQueryArgs(ListArgs):
     q = search()
     sort = sort_arg(["id", "published_on", "title"], "id")
+
+
+class CitationQuery(TypedDict):
+    limit: int
+    cursor: NotRequired[str]
+    format: NotRequired[str]
+    sort: str
 
 
 class CitationQueryArgs(ListArgs):

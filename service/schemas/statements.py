@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import validate
@@ -12,10 +13,12 @@ from service.schemas.common import (
     CREATED,
     INT64_MAX,
     UPDATED,
+    CitationInData,
     CitationInSchema,
     CitationSchema,
     DatedSchema,
     ListArgs,
+    ListQuery,
     dated,
     full_text,
     page_schema,
@@ -28,6 +31,7 @@ from service.schemas.common import (
     update_schema,
 )
 from service.schemas.provenance import (
+    Provenance,
     basis_arg,
     basis_field,
     check,
@@ -40,6 +44,11 @@ STATEMENT_CLAIMS = "`actor`, `stance`, `about`, `said_on`, `figure`"
 ABOUT_TYPES = ("trigger", "measure")
 
 
+class AboutData(TypedDict):
+    type: str
+    id: str
+
+
 class AboutSchema(ma.Schema):
     """The record a statement is about."""
 
@@ -47,6 +56,15 @@ class AboutSchema(ma.Schema):
         required=True, validate=validate.OneOf(ABOUT_TYPES), metadata={"example": "trigger"}
     )
     id = slug(required=True, metadata={"example": "kp-troops-to-russia"})
+
+
+class FigureData(TypedDict):
+    value: int
+    unit: str
+    qualifier: str | None
+    place: str | None
+    as_of: dt.date | None
+    as_of_precision: str | None
 
 
 class FigureSchema(DatedSchema):
@@ -93,6 +111,21 @@ class StatementSchema(ma.Schema):
     updated_at = timestamp(UPDATED)
 
 
+class StatementData(TypedDict):
+    """A statement's body as ``StatementCreateSchema`` loads it: what ``statements.put`` stores."""
+
+    id: str
+    actor: str
+    stance: str
+    about: AboutData | None
+    said_on: dt.date | None
+    said_on_precision: str | None
+    quote: str | None
+    citation: CitationInData
+    figure: FigureData | None
+    provenance: Provenance
+
+
 class StatementCreateSchema(dated(("said_on", "When it was said."), whole_only=True)):  # type: ignore[misc]
     id = slug(required=True)
     actor = slug(required=True, metadata={"example": "national-intelligence-service"})
@@ -110,6 +143,17 @@ class StatementCreateSchema(dated(("said_on", "When it was said."), whole_only=T
 
 StatementUpdateSchema = update_schema(StatementCreateSchema, "StatementUpdateSchema")
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")
+
+
+class StatementQuery(ListQuery):
+    actor: NotRequired[str]
+    stance: NotRequired[str]
+    trigger: NotRequired[str]
+    measure: NotRequired[str]
+    has_figure: NotRequired[bool]
+    basis: NotRequired[str]
+    q: NotRequired[str]
+    sort: NotRequired[str]
 
 
 class StatementQueryArgs(ListArgs):

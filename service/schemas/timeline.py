@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, NotRequired
 
 import marshmallow as ma
 from marshmallow import validate
 
-from service.schemas.common import CitationSchema, ListArgs, ManyValues, Term, page_schema
+from service.schemas.common import (
+    CitationSchema,
+    ListArgs,
+    ListQuery,
+    ManyValues,
+    Term,
+    page_schema,
+)
 from service.schemas.statements import AboutSchema
 from service.vocabularies import TIMELINE_KINDS
 
@@ -87,6 +95,13 @@ OVERLAP = (
     " A record dated to a month or a year is included when its period overlaps the range:"
     " `from=2024-10-15` includes a statement of October 2024."
 )
+
+
+class TimelineQuery(ListQuery):
+    from_: NotRequired[dt.date]  # ``from`` in the query string
+    to: NotRequired[dt.date]
+    kind: NotRequired[list[str]]
+    sort: str
 
 
 class TimelineQueryArgs(ListArgs):

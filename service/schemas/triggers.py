@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 
@@ -12,10 +13,13 @@ from service.schemas.common import (
     MAX_CITATIONS,
     MAX_COUNTRIES,
     UPDATED,
+    CitationInData,
     CitationInSchema,
     CitationSchema,
+    CountryRoleData,
     CountryRoleSchema,
     ListArgs,
+    ListQuery,
     country_code,
     dated,
     full_text,
@@ -29,6 +33,7 @@ from service.schemas.common import (
     update_schema,
 )
 from service.schemas.provenance import (
+    Provenance,
     basis_arg,
     basis_field,
     check,
@@ -71,6 +76,21 @@ class TriggerCountryInSchema(ma.Schema):
     role = term(vocab.TRIGGER_COUNTRY_ROLES, required=True)
 
 
+class TriggerData(TypedDict):
+    """A trigger's body as ``TriggerCreateSchema`` loads it: what ``triggers.put`` stores."""
+
+    id: str
+    kind: str
+    title: str
+    description: str | None
+    countries: list[CountryRoleData]
+    occurred_on: dt.date | None
+    occurred_on_precision: str | None
+    verification: str
+    citations: list[CitationInData]
+    provenance: Provenance
+
+
 class TriggerCreateSchema(dated(("occurred_on", "When it happened."), whole_only=True)):  # type: ignore[misc]
     id = slug(required=True)
     kind = term(vocab.TRIGGER_KINDS, required=True)
@@ -88,6 +108,15 @@ class TriggerCreateSchema(dated(("occurred_on", "When it happened."), whole_only
 
 TriggerUpdateSchema = update_schema(TriggerCreateSchema, "TriggerUpdateSchema")
 TriggerPageSchema = page_schema(TriggerSchema, "TriggerPage")
+
+
+class TriggerQuery(ListQuery):
+    kind: NotRequired[str]
+    verification: NotRequired[str]
+    country: NotRequired[str]
+    basis: NotRequired[str]
+    q: NotRequired[str]
+    sort: NotRequired[str]
 
 
 class TriggerQueryArgs(ListArgs):

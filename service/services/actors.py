@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import Actor, Measure, Statement
-from service.schemas.actors import ActorCreateSchema, ActorSchema
+from service.schemas.actors import ActorCreateSchema, ActorData, ActorQuery, ActorSchema
 from service.services import search, statements
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import (
@@ -32,7 +32,7 @@ def get(session: Session, actor_id: str) -> Actor:
     return get_or_404(session, Actor, actor_id, "actor")
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
+def list_(session: Session, args: ActorQuery) -> Page[Actor]:
     """One page of actors, filtered and sorted as ``args`` ask."""
     stmt = select(Actor)
     if kind := args.get("kind"):
@@ -53,7 +53,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Actor]:
     )
 
 
-def put(session: Session, data: dict[str, Any]) -> tuple[Actor, Outcome]:
+def put(session: Session, data: ActorData) -> tuple[Actor, Outcome]:
     """Store an actor loaded by ``ActorCreateSchema``: insert, update, or leave it as it is."""
     country = data["country"]
     candidate = Actor(

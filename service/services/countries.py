@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.errors import InvalidReference
 from service.exports import csv
 from service.models import Country
-from service.schemas.countries import CountrySchema
+from service.schemas.countries import CountryQuery, CountrySchema
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
 from service.services.registry import RecordType, Seed
@@ -28,7 +28,7 @@ def get(session: Session, code: str) -> Country:
     return get_or_404(session, Country, code.upper(), "country", asked=code)
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Country]:
+def list_(session: Session, args: CountryQuery) -> Page[Country]:
     """One page of countries, filtered and sorted as ``args`` ask."""
     stmt = select(Country)
     if q := args.get("q"):

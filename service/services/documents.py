@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from service.models.base import Base
 from service.records import REGISTRY
+from service.schemas.common import Document
 from service.services.unit_of_work import reload
 
 
-def document(session: Session, record: Base) -> dict[str, Any]:
+def document(session: Session, record: Base) -> Document:
     """``record`` exactly as ``GET /v1/{collection}/{id}`` serves it, as this write has it."""
     kind = REGISTRY.of(record)
     assert kind is not None, record

@@ -12,7 +12,6 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from service.errors import Gone, NotFound
 from service.models import ApiKey
 from service.models.base import utcnow
+from service.schemas.keys import KeyQuery
 from service.services.paging import Page, SortKey, paginate
 from service.services.records import get_or_404
 
@@ -65,7 +65,7 @@ def get(session: Session, key_id: str) -> ApiKey:
     return key
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[ApiKey]:
+def list_(session: Session, args: KeyQuery) -> Page[ApiKey]:
     stmt = select(ApiKey)
     if args.get("revoked") is not None:
         revoked = ApiKey.revoked_at.is_not(None)

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from service.errors import NotFound
 from service.models import Measure, MeasureDocument
+from service.schemas.common import Document
 from service.schemas.measures import MeasureSchema
 from service.services.as_of import counts_on
 from service.services.registry import Changed, RecordType
 
-Document = dict[str, Any]
 _SCHEMA = MeasureSchema()
 
 

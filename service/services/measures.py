@@ -25,7 +25,7 @@ from service.models import (
     Statement,
     Trigger,
 )
-from service.schemas.measures import MeasureCreateSchema, MeasureSchema
+from service.schemas.measures import MeasureCreateSchema, MeasureData, MeasureQuery, MeasureSchema
 from service.services import as_of as as_of_
 from service.services import country_filter, measure_documents, search
 from service.services.paging import Page, SortKey, changed_since, paginate
@@ -58,7 +58,7 @@ def with_body(stmt: Select[Any]) -> Select[Any]:
     )
 
 
-def filtered(args: dict[str, Any]) -> Select[Measure]:
+def filtered(args: MeasureQuery) -> Select[Measure]:
     """Measures matching the filters of ``MeasureQueryArgs`` (all of them: AND)."""
     stmt = select(Measure)
     # With `as_of`, the status that counts (and filters) is the one the measure had then.
@@ -92,20 +92,20 @@ def filtered(args: dict[str, Any]) -> Select[Measure]:
     return changed_since(stmt, Measure, args.get("changed_since"))
 
 
-def _sort(args: dict[str, Any]) -> str:
+def _sort(args: MeasureQuery) -> str:
     """The sort of a page; by the status on ``as_of``, it has no search rank: no relevance."""
     sort = search.sort_of(args, DEFAULT_SORT)
     return DEFAULT_SORT if sort == search.RELEVANCE and args.get("as_of") is not None else sort
 
 
-def lean_rows(args: dict[str, Any]) -> Select[Any]:
+def lean_rows(args: MeasureQuery) -> Select[Any]:
     """``filtered(args)`` as rows of what a page needs: id, sort column and stored body."""
     key = SORT_KEYS.get(_sort(args).lstrip("-"))
     columns = [Measure.id] if key is None or key.column is Measure.id else [Measure.id, key.column]
     return with_body(filtered(args).with_only_columns(*columns))
 
 
-def page(session: Session, args: dict[str, Any], parsed: bool = False) -> Page[Any]:
+def page(session: Session, args: MeasureQuery, parsed: bool = False) -> Page[Any]:
     """One page of the measures matching ``args``, as their API documents: one query.
 
     The query finds the page and each measure's stored document (``lean_rows``). Without
@@ -159,7 +159,7 @@ def _check_parent(session: Session, measure_id: str, parent_id: str) -> None:
         current = session.scalar(select(Measure.parent_id).where(Measure.id == current))
 
 
-def put(session: Session, data: dict[str, Any]) -> tuple[Measure, Outcome]:
+def put(session: Session, data: MeasureData) -> tuple[Measure, Outcome]:
     """Store a measure loaded by ``MeasureCreateSchema``: insert, update, or leave it as it is."""
     if data["announced_by"]:
         require(session, Actor, data["announced_by"], "announced_by", "actor")

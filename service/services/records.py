@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypedDict, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -13,7 +13,8 @@ from service.errors import InvalidReference, NotFound
 from service.models import Citation, Country, Source
 from service.models.base import Base
 from service.quotes import Folded, QuoteError
-from service.schemas.provenance import weakest
+from service.schemas.common import CitationInData, CountryRoleData
+from service.schemas.provenance import Flagged, Provenance, weakest
 
 M = TypeVar("M", bound=Base)
 C = TypeVar("C")
@@ -41,7 +42,7 @@ def contains(
 
 
 def country_roles(
-    session: Session, entries: list[dict[str, str]], make: Callable[[str, str], C]
+    session: Session, entries: Sequence[CountryRoleData], make: Callable[[str, str], C]
 ) -> list[C]:
     """``make(code, role)`` for each ``{country, role}``; unknown or repeated pairs are a 422."""
     rows, seen = [], set()
@@ -80,7 +81,7 @@ def folded(session: Session, source: Source) -> Folded:
     return found
 
 
-def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
+def cite(session: Session, data: CitationInData, field: str) -> Citation:
     """The citation of ``data['quote']`` in its source, created on first use."""
     source = require(session, Source, data["source"], f"{field}.source", "source")
     try:
@@ -100,7 +101,7 @@ def cite(session: Session, data: dict[str, Any], field: str) -> Citation:
     return citation
 
 
-def cite_all(session: Session, items: list[dict[str, Any]], field: str) -> list[Citation]:
+def cite_all(session: Session, items: Sequence[CitationInData], field: str) -> list[Citation]:
     """The citations of ``items``, each passage once, in their order."""
     unique: dict[str, Citation] = {}
     for index, item in enumerate(items):
@@ -109,9 +110,14 @@ def cite_all(session: Session, items: list[dict[str, Any]], field: str) -> list[
     return list(unique.values())
 
 
-def provenance(data: dict[str, Any]) -> dict[str, Any]:
+class ProvenanceColumns(TypedDict):
+    basis: str
+    provenance: Provenance
+
+
+def provenance(data: Flagged) -> ProvenanceColumns:
     """The ``basis`` and ``provenance`` columns of a record loaded by its create schema."""
-    flags = {path: dict(flag) for path, flag in sorted((data.get("provenance") or {}).items())}
+    flags = {path: flag.copy() for path, flag in sorted((data.get("provenance") or {}).items())}
     return {"basis": weakest(flags), "provenance": flags}
 
 

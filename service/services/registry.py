@@ -22,6 +22,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from service.models.base import Base
+from service.schemas.common import Document
 
 if TYPE_CHECKING:
     from followthemoney.proxy import EntityProxy
@@ -29,9 +30,14 @@ if TYPE_CHECKING:
     from service.exports.csv import Column
     from service.exports.ftm import Mapper
     from service.services.paging import Page
-    from service.services.search import Document
+    from service.services.search import Document as SearchDocument
 
 Outcome = Literal["created", "updated", "unchanged"]
+# ``put`` takes its type's own ``XData`` (``MeasureData``), which ``create_schema`` loads:
+# the registry holds every type and its callers pick one by collection at run time, so
+# the data is ``Any`` here (a ``RecordType[D]`` would be ``RecordType[Any]`` in the
+# registry all the same). tests/test_typed_data.py holds each ``put`` to the TypedDict
+# of its ``create_schema``.
 Put = Callable[[Session, Any], "tuple[Any, Outcome]"]
 Op = Literal["create", "update", "delete"]
 
@@ -55,7 +61,7 @@ class Changed:
     key: str
     op: Op
     record: Base
-    document: dict[str, Any] | None
+    document: Document | None
 
 
 # What a committed change of records of one type also writes: ``(session, type, changed)``.
@@ -90,7 +96,7 @@ class RecordType:
     create_schema: type[ma.Schema] | None = None
     put: Put | None = None
     # What else a POST of the same content answers with instead (the same article again).
-    twin: Callable[[Session, Mapping[str, Any]], Base | None] | None = None
+    twin: Callable[[Session, Any], Base | None] | None = None
     # Whether a write of these fields must run alone (a measure linking a parent).
     exclusive: Callable[[Mapping[str, Any]], bool] | None = None
     # What must go with a deleted one (citations of a source that no record uses).
@@ -103,17 +109,17 @@ class RecordType:
     # What a committed change writes besides its feed row, in the same transaction.
     effects: tuple[Effect, ...] = ()
     # Found by full-text search: what a record is found by.
-    search: Callable[[Session, Any], Document] | None = None
+    search: Callable[[Session, Any], SearchDocument] | None = None
     # Every record in the bulk export's order (default: by key, through ``list_``).
     export: Callable[[Session, int], Iterator[Any]] | None = None
     columns: Sequence[Column] = ()  # its CSV columns
-    ftm: Callable[[Mapper, dict[str, Any]], Iterator[EntityProxy]] | None = None
+    ftm: Callable[[Mapper, Document], Iterator[EntityProxy]] | None = None
     seed: Seed | None = None
     refers_to: tuple[str, ...] = ()  # collections its records may name
 
-    def dump(self, record: Base) -> dict[str, Any]:
+    def dump(self, record: Base) -> Document:
         """``record`` as the API serves it."""
-        data: dict[str, Any] = _schema(self.schema).dump(record)
+        data: Document = _schema(self.schema).dump(record)
         return data
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from service.models import Measure, MeasureCountry, Source, Trigger, TriggerCountry
 from service.models.source import Citation
 from service.models.trigger import trigger_citations
+from service.schemas.relations import RelationQuery
 from service.services import as_of as as_of_
 
 # Filters that only measures have: given one, trigger edges are left out, and the reverse.
@@ -43,7 +44,7 @@ class Edge:
         return len(self.measure_ids) + len(self.trigger_ids)
 
 
-def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
+def list_(session: Session, args: RelationQuery) -> list[Edge]:
     """Every edge matching the filters, most records first, then by from, to, role, type."""
     edges: list[Edge] = []
     wanted = set(args.get("edge") or ("measure", "trigger"))
@@ -56,7 +57,7 @@ def list_(session: Session, args: dict[str, Any]) -> list[Edge]:
     )
 
 
-def _measure_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
+def _measure_edges(session: Session, args: RelationQuery) -> list[Edge]:
     stmt = _pairs(
         MeasureCountry, "measure_id", Measure.id, "imposer", args, Measure.type, Measure.id
     )
@@ -81,7 +82,7 @@ def _pairs(
     owner_key: str,
     owner_id: Any,
     origin_role: str,
-    args: dict[str, Any],
+    args: RelationQuery,
     *columns: Any,
 ) -> Select[Any]:
     """(origin, other country, its role, *columns): each origin paired with each other country.
@@ -115,7 +116,7 @@ def _pairs(
     )
 
 
-def _trigger_edges(session: Session, args: dict[str, Any]) -> list[Edge]:
+def _trigger_edges(session: Session, args: RelationQuery) -> list[Edge]:
     # When the register first had word of it: the earliest article citing it.
     reported = (
         select(func.min(Source.published_on))

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.errors import NotFound
 from service.models import Change
+from service.schemas.common import Document
 from service.services.changes import cursor_at, position
 
 # Bookkeeping every change moves; the revision's own `changed_at` says when.
@@ -28,7 +28,7 @@ class Revision:
     op: str
     changed_at: dt.datetime
     key_id: str | None
-    changes: dict[str, dict[str, Any]]
+    changes: dict[str, Document]  # {field: {before, after}}
 
     @property
     def by(self) -> str:
@@ -42,7 +42,7 @@ class RevisionPage:
     next_cursor: str | None
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+def diff(before: Document | None, after: Document | None) -> dict[str, Document]:
     """``{field: {before, after}}`` for each field whose value differs."""
     old, new = before or {}, after or {}
     return {

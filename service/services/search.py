@@ -41,6 +41,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Subquery
 
+from service.schemas.common import RankedQuery
 from service.services.paging import Page, SortKey, paginate
 from service.services.registry import Changed, RecordType
 
@@ -209,9 +210,9 @@ def matches(collection: str, key: InstrumentedAttribute[str], q: str) -> ColumnE
     return key.in_(select(hits(collection, q).c.record_id))
 
 
-def sort_of(args: Mapping[str, Any], default: str) -> str:
+def sort_of(args: RankedQuery, default: str) -> str:
     """The sort asked for; without one, by relevance when searching, else ``default``."""
-    sort: str = args.get("sort") or (RELEVANCE if args.get("q") else default)
+    sort = args.get("sort") or (RELEVANCE if args.get("q") else default)
     return default if sort == RELEVANCE and not args.get("q") else sort
 
 
@@ -221,7 +222,7 @@ def page(
     collection: str,
     keys: Mapping[str, SortKey],
     tiebreak: InstrumentedAttribute[str],
-    args: Mapping[str, Any],
+    args: RankedQuery,
     default_sort: str,
 ) -> Page[T]:
     """Like :func:`paginate`, and by relevance (best first) when asked or by default."""

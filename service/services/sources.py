@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, delete, or_, select
@@ -21,7 +20,13 @@ from service.models import (
     measure_citations,
     trigger_citations,
 )
-from service.schemas.sources import SourceCreateSchema, SourceSchema
+from service.schemas.sources import (
+    CitationQuery,
+    SourceCreateSchema,
+    SourceData,
+    SourceQuery,
+    SourceSchema,
+)
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
 from service.services.registry import RecordType, Seed
@@ -44,7 +49,7 @@ def get(session: Session, source_id: str) -> Source:
     return get_or_404(session, Source, source_id, "source")
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
+def list_(session: Session, args: SourceQuery) -> Page[Source]:
     """One page of sources, filtered and sorted as ``args`` ask."""
     stmt = select(Source)
     if q := args.get("q"):
@@ -55,7 +60,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Source]:
     )
 
 
-def citations(session: Session, source_id: str, args: dict[str, Any]) -> Page[Citation]:
+def citations(session: Session, source_id: str, args: CitationQuery) -> Page[Citation]:
     """One page of the passages cited from the source ``source_id``."""
     get(session, source_id)
     stmt = select(Citation).where(Citation.source_id == source_id)
@@ -70,7 +75,7 @@ def citations(session: Session, source_id: str, args: dict[str, Any]) -> Page[Ci
     )
 
 
-def put(session: Session, data: dict[str, Any]) -> tuple[Source, Outcome]:
+def put(session: Session, data: SourceData) -> tuple[Source, Outcome]:
     """Store a source under its id; the same text may not be stored under two ids."""
     digest = sha256(data["text"])
     twin = session.scalar(select(Source).where(Source.content_sha256 == digest))
@@ -84,7 +89,7 @@ def put(session: Session, data: dict[str, Any]) -> tuple[Source, Outcome]:
     return upsert(session, candidate, data["id"])
 
 
-def holding(session: Session, data: Mapping[str, Any]) -> Source | None:
+def holding(session: Session, data: SourceData) -> Source | None:
     """The source already holding ``data['text']``: a POST of the same article answers with it."""
     return session.scalar(select(Source).where(Source.content_sha256 == sha256(data["text"])))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +13,12 @@ from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import Actor, Measure, Statement, Trigger
 from service.quotes import fold
-from service.schemas.statements import StatementCreateSchema, StatementSchema
+from service.schemas.statements import (
+    StatementCreateSchema,
+    StatementData,
+    StatementQuery,
+    StatementSchema,
+)
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import Outcome, cite, get_or_404, provenance, require, upsert
@@ -30,7 +35,7 @@ def get(session: Session, statement_id: str) -> Statement:
     return get_or_404(session, Statement, statement_id, "statement")
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
+def list_(session: Session, args: StatementQuery) -> Page[Statement]:
     """One page of statements, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Statement)
     if actor := args.get("actor"):
@@ -52,24 +57,26 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Statement]:
     return search.page(session, stmt, "statements", SORT_KEYS, Statement.id, args, "id")
 
 
-def put(session: Session, data: dict[str, Any]) -> tuple[Statement, Outcome]:
+def put(session: Session, data: StatementData) -> tuple[Statement, Outcome]:
     """Store a statement loaded by ``StatementCreateSchema``: insert, update, or leave it be."""
     require(session, Actor, data["actor"], "actor", "actor")
-    about = data["about"] or {}
-    if about.get("type") == "trigger":
-        require(session, Trigger, about["id"], "about.id", "trigger")
-    elif about.get("type") == "measure":
-        require(session, Measure, about["id"], "about.id", "measure")
+    about = data["about"]
+    about_trigger = about["id"] if about is not None and about["type"] == "trigger" else None
+    about_measure = about["id"] if about is not None and about["type"] == "measure" else None
+    if about_trigger is not None:
+        require(session, Trigger, about_trigger, "about.id", "trigger")
+    elif about_measure is not None:
+        require(session, Measure, about_measure, "about.id", "measure")
     citation = cite(session, data["citation"], "citation")
     if data["quote"] is not None and fold(data["quote"]) not in fold(citation.quote):
         raise InvalidReference("quote", "the actor's words must be inside the cited passage")
-    figure = data["figure"] or {}
+    figure: Mapping[str, object] = data["figure"] or {}
     candidate = Statement(
         id=data["id"],
         actor_id=data["actor"],
         stance=data["stance"],
-        about_trigger_id=about["id"] if about.get("type") == "trigger" else None,
-        about_measure_id=about["id"] if about.get("type") == "measure" else None,
+        about_trigger_id=about_trigger,
+        about_measure_id=about_measure,
         said_on=data["said_on"],
         said_on_precision=data["said_on_precision"],
         quote=data["quote"],

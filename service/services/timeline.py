@@ -39,6 +39,7 @@ from service.models import (
     Trigger,
     TriggerCountry,
 )
+from service.schemas.timeline import TimelineQuery
 from service.services.paging import Page, changed_since, decode_cursor, encode_cursor
 from service.vocabularies import TIMELINE_KINDS
 
@@ -108,7 +109,7 @@ def _row(
     )
 
 
-def _selects(args: dict[str, Any], country: str | None) -> list[Select[Any]]:
+def _selects(args: TimelineQuery, country: str | None) -> list[Select[Any]]:
     start, end = args.get("from_"), args.get("to")
     kinds = set(args.get("kind") or KINDS)
     # `changed_since` keeps the entries of records changed since; a status change is part
@@ -185,7 +186,7 @@ def _after(cursor: str, sort: str) -> tuple[dt.date, str, str, int]:
     return after
 
 
-def list_(session: Session, args: dict[str, Any], country: str | None = None) -> Page[Entry]:
+def list_(session: Session, args: TimelineQuery, country: str | None = None) -> Page[Entry]:
     """One page of the timeline, ordered by (date, kind, id, position)."""
     selects = _selects(args, country)
     if not selects:

@@ -11,7 +11,7 @@ from service import vocabularies as vocab
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import MeasureTrigger, Statement, Trigger, TriggerCountry
-from service.schemas.triggers import TriggerCreateSchema, TriggerSchema
+from service.schemas.triggers import TriggerCreateSchema, TriggerData, TriggerQuery, TriggerSchema
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
@@ -36,7 +36,7 @@ def get(session: Session, trigger_id: str) -> Trigger:
     return get_or_404(session, Trigger, trigger_id, "trigger")
 
 
-def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
+def list_(session: Session, args: TriggerQuery) -> Page[Trigger]:
     """One page of triggers, filtered, searched and sorted as ``args`` ask."""
     stmt = select(Trigger)
     if kind := args.get("kind"):
@@ -53,7 +53,7 @@ def list_(session: Session, args: dict[str, Any]) -> Page[Trigger]:
     return search.page(session, stmt, "triggers", SORT_KEYS, Trigger.id, args, "id")
 
 
-def put(session: Session, data: dict[str, Any]) -> tuple[Trigger, Outcome]:
+def put(session: Session, data: TriggerData) -> tuple[Trigger, Outcome]:
     """Store a trigger loaded by ``TriggerCreateSchema``: insert, update, or leave it as it is."""
     countries = country_roles(
         session, data["countries"], lambda code, role: TriggerCountry(country_code=code, role=role)

@@ -30,6 +30,7 @@ from service.models import Source
 from service.models.base import Base
 from service.records import REGISTRY
 from service.schemas import provenance
+from service.schemas.common import Document, RecordData
 from service.services import idempotency, unit_of_work
 from service.services.documents import Written, document, encode, etag
 from service.services.records import folded, get_or_404
@@ -83,9 +84,9 @@ def _lock(session: Session, model: type[Base], key: str) -> None:
         session.execute(update(table).where(primary == key).values(updated_at=table.c.updated_at))
 
 
-def _load(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
+def _load(schema: type[ma.Schema], data: Document) -> RecordData:
     try:
-        loaded: dict[str, Any] = schema().load(data)
+        loaded: RecordData = schema().load(data)
     except ma.ValidationError as error:
         raise InvalidBody(error.messages) from error
     return loaded
@@ -116,8 +117,11 @@ def _commit(session: Session, author: Author, written: Written) -> Written:
     return written
 
 
-def create(session: Session, collection: str, data: dict[str, Any], author: Author) -> Written:
-    """Store a new record (``data`` as the create schema loaded it); 409 if the id is taken."""
+def create(session: Session, collection: str, data: RecordData, author: Author) -> Written:
+    """Store a new record (``data`` as the create schema loaded it); 409 if the id is taken.
+
+    ``data`` is the ``XData`` of the collection's type, which ``kind.put`` takes.
+    """
     kind = REGISTRY[collection]
     assert kind.put is not None, collection
     key = data["id"]
@@ -153,7 +157,7 @@ def _replay(session: Session, author: Author) -> Written | None:
 
 def _current(
     session: Session, kind: RecordType, key: str, precondition: Precondition | None
-) -> tuple[Base, dict[str, Any], str]:
+) -> tuple[Base, Document, str]:
     """The record ``key``, locked, its document and its ETag."""
     if precondition is None:
         raise PreconditionRequired()
@@ -177,7 +181,7 @@ def update_(
     session: Session,
     collection: str,
     key: str,
-    patch: dict[str, Any],
+    patch: Document,
     precondition: Precondition | None,
     author: Author,
 ) -> Written:
@@ -223,13 +227,13 @@ def referred_by(session: Session, kind: RecordType, key: str, limit: int = 5) ->
     return holders[:limit]
 
 
-def as_input(session: Session, schema: ma.Schema, data: dict[str, Any]) -> dict[str, Any]:
+def as_input(session: Session, schema: ma.Schema, data: Document) -> Document:
     """A served document in the shape ``schema`` (a create schema) loads: what to patch.
 
     Citations become ``{source, quote, occurrence}``, with ``occurrence`` only where the
     words occur more than once, so loading the result cites the very same passages.
     """
-    out: dict[str, Any] = {}
+    out: Document = {}
     for name, declared in schema.fields.items():
         if name not in data or declared.dump_only:
             continue
@@ -250,8 +254,8 @@ def _input_value(session: Session, declared: ma.fields.Field[Any], value: Any) -
     return value
 
 
-def _citation_input(session: Session, citation: dict[str, Any]) -> dict[str, Any]:
-    out = {"source": citation["source"], "quote": citation["quote"]}
+def _citation_input(session: Session, citation: Document) -> Document:
+    out: Document = {"source": citation["source"], "quote": citation["quote"]}
     source = session.get(Source, citation["source"])
     if source is None:
         return out
