@@ -55,6 +55,7 @@ class StrictParser(FlaskParser):
         return bodies.load(req) if is_json_request(req) else missing
 
     def load_querystring(self, req: Request, schema: ma.Schema) -> Any:
+        """The query string; a parameter repeated where one value is taken is a 422."""
         proxy = super().load_querystring(req, schema)
         single = {field.data_key or name for name, field in schema.fields.items()}
         single -= proxy.multiple_keys
@@ -89,6 +90,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     def make_setup_state(
         self, app: Flask, options: dict[str, Any], first_registration: bool = False
     ) -> BlueprintSetupState:
+        """The state that registers the routes: one starting with `.` extends the prefix."""
         return _SetupState(self, app, options, first_registration)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -149,6 +151,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         tags: list[str] | None = None,
         **options: Any,
     ) -> Callable[[F], F]:
+        """flask-smorest's ``route``, typed."""
         decorator = super().route(rule, parameters=parameters, tags=tags, **options)
         return cast(Callable[[F], F], decorator)
 
@@ -164,6 +167,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         examples: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> Callable[[F], F]:
+        """flask-smorest's ``arguments``, typed."""
         decorator = super().arguments(
             schema,
             location=location,
@@ -187,6 +191,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         examples: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
     ) -> Callable[[F], F]:
+        """flask-smorest's ``response``, typed."""
         decorator = super().response(
             status_code,
             schema,
@@ -211,6 +216,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         headers: dict[str, Any] | None = None,
         success: bool = False,
     ) -> Callable[[F], F]:
+        """flask-smorest's ``alt_response``, typed."""
         decorator = super().alt_response(
             status_code,
             response,
@@ -236,6 +242,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         page_size: int | None = None,
         max_page_size: int | None = None,
     ) -> Callable[[F], F]:
+        """flask-smorest's ``paginate``, typed."""
         decorator = super().paginate(
             pager, page=page, page_size=page_size, max_page_size=max_page_size
         )
@@ -243,6 +250,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
     @staticmethod
     def doc(**kwargs: Any) -> Callable[[F], F]:
+        """flask-smorest's ``doc``, typed."""
         return cast(Callable[[F], F], flask_smorest.Blueprint.doc(**kwargs))
 
     def query(self, schema: type[ma.Schema]) -> Callable[[F], F]:
@@ -313,6 +321,7 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         return type(f"{view.__name__}Download", (MethodView,), {"get": self.etag(documented)})
 
     def not_found(self, func: F) -> F:
+        """Declare the 404 problem a view answers for an unknown id."""
         return self.alt_response(404, response="NOT_FOUND")(func)
 
 

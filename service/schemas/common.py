@@ -27,6 +27,7 @@ Document = dict[str, Any]
 
 
 def slug(**kwargs: Any) -> ma.fields.String:
+    """A record id: a stable, human-readable slug."""
     metadata = {"description": "A stable, human-readable slug.", "example": "kr-k2-tanks-poland"}
     metadata |= kwargs.pop("metadata", {})
     return ma.fields.String(
@@ -470,6 +471,7 @@ def ranked_sort_arg(keys: list[str], default: str) -> ma.fields.String:
 
 
 def sort_arg(keys: list[str], default: str) -> ma.fields.String:
+    """The ``sort`` parameter over ``keys``, each also descending with a leading ``-``."""
     choices = [*keys, *(f"-{k}" for k in keys)]
     return ma.fields.String(
         load_default=default,

@@ -261,6 +261,7 @@ class MeasureCreateSchema(MeasureDates):  # type: ignore[misc,valid-type]
     claims = staticmethod(measure_claims)  # what `provenance` may flag
 
     def rules(self, data: dict[str, Any]) -> None:
+        """The rules between a measure's fields, checked after its dates."""
         check(data, self.claims)
         if data.get("condition") and not data.get("conditional"):
             raise ma.ValidationError("A condition needs `conditional: true`.", "condition")

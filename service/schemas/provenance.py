@@ -81,10 +81,12 @@ def measure_claims(data: Mapping[str, Any]) -> set[str]:
 
 
 def trigger_claims(data: Mapping[str, Any]) -> set[str]:
+    """The claims a trigger makes, by path: what its ``provenance`` may flag."""
     return _present(data, ("kind", "occurred_on", "verification")) | _roles(data)
 
 
 def statement_claims(data: Mapping[str, Any]) -> set[str]:
+    """The claims a statement makes, by path: what its ``provenance`` may flag."""
     return _present(data, ("actor", "stance", "about", "said_on", "figure"))
 
 
@@ -124,6 +126,7 @@ def provenance_field(paths: str) -> ma.fields.Dict:
 
 
 def basis_field() -> ma.fields.String:
+    """The served ``basis``: the weakest basis in a record's ``provenance``."""
     return ma.fields.String(
         dump_only=True,
         metadata={
@@ -134,6 +137,7 @@ def basis_field() -> ma.fields.String:
 
 
 def basis_arg(records: str) -> ma.fields.String:
+    """The ``basis`` filter of a list of ``records``."""
     return term(
         vocab.BASES,
         metadata={

@@ -138,6 +138,7 @@ class StatementCreateSchema(dated(("said_on", "When it was said."), whole_only=T
     claims = staticmethod(statement_claims)  # what `provenance` may flag
 
     def rules(self, data: dict[str, Any]) -> None:
+        """The rules between a statement's fields, checked after its dates."""
         check(data, self.claims)
 
 

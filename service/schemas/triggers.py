@@ -103,6 +103,7 @@ class TriggerCreateSchema(dated(("occurred_on", "When it happened."), whole_only
     claims = staticmethod(trigger_claims)  # what `provenance` may flag
 
     def rules(self, data: dict[str, Any]) -> None:
+        """The rules between a trigger's fields, checked after its dates."""
         check(data, self.claims)
 
 

@@ -32,6 +32,7 @@ class Cutoffs:
 
 
 def cutoffs(as_of: dt.date) -> Cutoffs:
+    """The first day after ``as_of`` at each precision: what a date must be before to count."""
     if as_of == dt.date.max:
         return Cutoffs(None, None, None)
     following = as_of + dt.timedelta(days=1)

@@ -35,6 +35,7 @@ TOKENS_INDEX = "ix_measures_country_role_tokens"
 
 
 def token(country: str | None, role: str | None) -> str:
+    """The token of ``country`` in ``role`` (``*`` for either left out)."""
     return f"{country.upper() if country else '*'}:{role or '*'}"
 
 

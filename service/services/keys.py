@@ -66,6 +66,7 @@ def get(session: Session, key_id: str) -> ApiKey:
 
 
 def list_(session: Session, args: KeyQuery) -> Page[ApiKey]:
+    """One page of API keys, revoked ones included or not as ``args`` ask."""
     stmt = select(ApiKey)
     if args.get("revoked") is not None:
         revoked = ApiKey.revoked_at.is_not(None)

@@ -51,6 +51,7 @@ class SortKey:
     computed: ColumnElement[Any] | None = None
 
     def expression(self) -> ColumnElement[Any]:
+        """What rows are ordered by: the column (null as its lowest value), or the computed one."""
         if self.computed is not None:
             return self.computed
         if not self.nullable:
@@ -60,6 +61,7 @@ class SortKey:
         return func.coalesce(self.column, literal_column(f"'{floor}'", type_))
 
     def encode(self, value: Any) -> Any:
+        """``value`` as a cursor carries it."""
         if value is None:
             value = _FLOOR[self.kind][0]
         if isinstance(value, dt.datetime | dt.date):
@@ -67,6 +69,7 @@ class SortKey:
         return value
 
     def decode(self, raw: Any) -> Any:
+        """A cursor's value back as the column holds it; a 422 for one not issued here."""
         try:
             if self.kind == "date":
                 return dt.date.fromisoformat(raw)

@@ -41,6 +41,7 @@ class Edge:
 
     @property
     def count(self) -> int:
+        """How many records the edge stands for."""
         return len(self.measure_ids) + len(self.trigger_ids)
 
 
