@@ -15,8 +15,8 @@ import service.records  # noqa: F401  # hooks the recording of changes into ever
 from service import apidoc, auth, cache, headers, ops, ratelimit
 from service.api import Api
 from service.config import Config
-from service.errors import register_error_handlers
 from service.extensions import Bounds, db
+from service.problems import register_error_handlers
 
 API_TITLE = "The register"
 API_VERSION = "0.1.0"

@@ -11,8 +11,9 @@ from flask import Response, current_app, json, request
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, NotFound
 
-from service.errors import PROBLEM_JSON, ContentTooLarge, examples, flatten, problem, render
+from service.errors import PROBLEM_JSON, ContentTooLarge, flatten
 from service.observability import current_request_id
+from service.problems import examples, problem, render
 
 UNKNOWN_FIELD = "Unknown field."
 REPEATED = "Given more than once; it takes one value."

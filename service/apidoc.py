@@ -177,7 +177,8 @@ class RegisterDocs(BasePlugin):
             from flask_smorest.utils import prepare_response
 
             from service.api import ProblemSchema
-            from service.errors import PROBLEM_JSON, example
+            from service.errors import PROBLEM_JSON
+            from service.problems import example
 
             response: dict[str, Any] = {
                 "description": "The request line (method, path and query) is longer than"

@@ -19,10 +19,11 @@ from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 
 from service.api import ProblemSchema
-from service.errors import PROBLEM_JSON, Forbidden, Unauthorized, error_body, example
+from service.errors import PROBLEM_JSON, Forbidden, Unauthorized
 from service.extensions import db
 from service.models import ApiKey
 from service.models.api_key import SCOPES
+from service.problems import error_body, example
 from service.services import keys
 
 F = TypeVar("F", bound=Callable[..., Any])

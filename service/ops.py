@@ -22,7 +22,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from service import metrics, observability
 from service.config import PROJECT_ROOT, Config
-from service.errors import Forbidden, Unauthorized, problem, render
+from service.errors import Forbidden, Unauthorized
+from service.problems import problem, render
 
 ENGINE_KEY = "register_engine"
 METRICS_DIR_KEY = "register_metrics_dir"

@@ -20,7 +20,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from service.api import ProblemSchema
 from service.auth import current_key_id
 from service.config import Config
-from service.errors import PROBLEM_JSON, TooManyRequests, example, render
+from service.errors import PROBLEM_JSON, TooManyRequests
+from service.problems import example, render
 
 EXTENSION = "register_limiter"
 RATE_LIMITED = "RATE_LIMITED"

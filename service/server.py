@@ -20,8 +20,9 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
 from service.config import Config
-from service.errors import ABOUT_BLANK, problem_body
+from service.errors import ABOUT_BLANK
 from service.observability import JSON_LOG_FORMAT
+from service.problems import problem_body
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 

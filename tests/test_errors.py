@@ -11,7 +11,7 @@ from http import HTTPStatus
 from flask import Flask
 
 import service
-from service import errors
+from service import errors, problems
 from service.errors import PROBLEMS, DomainError
 
 
@@ -48,7 +48,7 @@ def test_each_row_is_a_known_status_with_its_title() -> None:
 def test_each_status_shows_one_example_of_its_own_status() -> None:
     shown = Counter(row.status for row in PROBLEMS.values() if row.example is not None)
     assert all(count == 1 for count in shown.values()), shown
-    for status, document in errors.examples().items():
+    for status, document in problems.examples().items():
         assert document["status"] == status, document
         assert document["detail"], document
     for cls, row in PROBLEMS.items():
@@ -58,7 +58,7 @@ def test_each_status_shows_one_example_of_its_own_status() -> None:
 
 def test_a_domain_error_leaves_as_its_row_says(app: Flask) -> None:
     with app.test_request_context():
-        response = errors.render(errors.TooManyRequests("Slow down.", 7))
+        response = problems.render(errors.TooManyRequests("Slow down.", 7))
     assert response.status_code == 429
     assert response.mimetype == errors.PROBLEM_JSON
     assert response.headers["Retry-After"] == "7"

@@ -19,9 +19,11 @@ def document(session: Session, record: Base) -> Document:
     """``record`` exactly as ``GET /v1/{collection}/{id}`` serves it, as this write has it."""
     kind = REGISTRY.of(record)
     assert kind is not None, record
-    # Read back as the feed and the stored body will be: child rows in their order.
     session.flush()
-    reload(session, [record])
+    if kind.owned or kind.touches:
+        # Read back as the feed and the stored body will be: owned rows in their order,
+        # a package's stages as they are now.
+        reload(session, [record])
     return kind.dump(record)
 
 
