@@ -105,7 +105,17 @@ def empty_url(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """A migrated database with no data in it."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-empty"))
+    return _migrated(backend, request, tmp_path_factory, "empty")
+
+
+def _migrated(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+) -> str:
+    """A new database named after ``name``, migrated to head."""
+    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-{name}"))
     migrate(url)
     return url
 
@@ -121,9 +131,7 @@ def migrated_template(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """Migrated to head, no data, never opened by a test: what ``migrated_url`` copies."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-migrated-template"))
-    migrate(url)
-    return url
+    return _migrated(backend, request, tmp_path_factory, "migrated-template")
 
 
 @pytest.fixture
@@ -137,8 +145,7 @@ def seeded_template(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     """Migrated and seeded, never opened by a test: what every seeded register copies."""
-    url = database_url(backend, request, tmp_path_factory.mktemp(f"{backend}-seeded-template"))
-    migrate(url)
+    url = _migrated(backend, request, tmp_path_factory, "seeded-template")
     engine = make_engine(url)
     with Session(engine) as session:
         load(session, SEEDS)
