@@ -63,6 +63,7 @@ def test_every_record_type_is_served_at_its_collection(app: Flask) -> None:
         assert kind.columns, f"{kind.collection} has no CSV columns"
         if kind.create_schema is not None:
             assert kind.put is not None and kind.seed is not None, kind.collection
+            assert kind.update_schema is not None, kind.collection
 
 
 def recorded(engine: Engine) -> dict[str, int]:

@@ -11,13 +11,11 @@ from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.actors import (
-    ActorCreateSchema,
     ActorData,
     ActorPageSchema,
     ActorQuery,
     ActorQueryArgs,
     ActorSchema,
-    ActorUpdateSchema,
 )
 from service.services import actors
 from service.services.documents import document
@@ -41,10 +39,10 @@ class Actors(MethodView):
         """
         return paged(lambda a: actors.list_(db.session, a), args, ActorSchema)
 
-    @writes.creates(blp, ActorCreateSchema, ActorSchema)
+    @writes.creates(blp, actors.RECORD)
     def post(self, data: ActorData) -> Any:
         """Create an actor, citing its sources' exact words."""
-        return writes.create("actors", data)
+        return writes.create(actors.RECORD, data)
 
 
 @blp.route("/<string:actor_id>")
@@ -59,15 +57,15 @@ class ActorItem(MethodView):
         """
         return rendered(document(db.session, actors.get(db.session, actor_id)))
 
-    @writes.updates(blp, ActorUpdateSchema, ActorSchema)
+    @writes.updates(blp, actors.RECORD)
     def patch(self, data: Mapping[str, object], actor_id: str) -> Any:
         """Change some fields of an actor; the fields you leave out are kept."""
-        return writes.patch("actors", actor_id, data)
+        return writes.patch(actors.RECORD, actor_id, data)
 
     @writes.deletes(blp)
     def delete(self, actor_id: str) -> Any:
         """Delete an actor; its revisions keep every version."""
-        return writes.delete("actors", actor_id)
+        return writes.delete(actors.RECORD, actor_id)
 
 
-writes.revisions_view(blp, "actors", "actor", "actor_id")
+writes.revisions_view(blp, actors.RECORD)

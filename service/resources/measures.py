@@ -20,13 +20,11 @@ from service.resources.common import LINK_HEADER, Blueprint, download, page_head
 from service.schemas.measures import (
     MeasureAsOf,
     MeasureAsOfArgs,
-    MeasureCreateSchema,
     MeasureData,
     MeasurePageSchema,
     MeasureQuery,
     MeasureQueryArgs,
     MeasureSchema,
-    MeasureUpdateSchema,
 )
 from service.services import measures
 
@@ -87,10 +85,10 @@ class Measures(MethodView):
         """
         return measures_paged(args)
 
-    @writes.creates(blp, MeasureCreateSchema, MeasureSchema)
+    @writes.creates(blp, measures.RECORD)
     def post(self, data: MeasureData) -> Any:
         """Create a measure, citing its sources' exact words."""
-        return writes.create("measures", data)
+        return writes.create(measures.RECORD, data)
 
 
 @blp.route("/<string:measure_id>")
@@ -105,15 +103,15 @@ class MeasureItem(MethodView):
         """
         return measures.read(db.session, measure_id, args.get("as_of"))
 
-    @writes.updates(blp, MeasureUpdateSchema, MeasureSchema)
+    @writes.updates(blp, measures.RECORD)
     def patch(self, data: Mapping[str, object], measure_id: str) -> Any:
         """Change some fields of a measure; the fields you leave out are kept."""
-        return writes.patch("measures", measure_id, data)
+        return writes.patch(measures.RECORD, measure_id, data)
 
     @writes.deletes(blp)
     def delete(self, measure_id: str) -> Any:
         """Delete a measure; its revisions keep every version."""
-        return writes.delete("measures", measure_id)
+        return writes.delete(measures.RECORD, measure_id)
 
 
-writes.revisions_view(blp, "measures", "measure", "measure_id")
+writes.revisions_view(blp, measures.RECORD)

@@ -15,13 +15,11 @@ from service.schemas.sources import (
     CitationPageSchema,
     CitationQuery,
     CitationQueryArgs,
-    SourceCreateSchema,
     SourceData,
     SourcePageSchema,
     SourceQuery,
     SourceQueryArgs,
     SourceSchema,
-    SourceUpdateSchema,
 )
 from service.services import sources
 from service.services.documents import document
@@ -44,7 +42,7 @@ class Sources(MethodView):
         """
         return paged(lambda a: sources.list_(db.session, a), args, SourceSchema)
 
-    @writes.creates(blp, SourceCreateSchema, SourceSchema)
+    @writes.creates(blp, sources.RECORD)
     @blp.alt_response(
         200,
         schema=SourceSchema,
@@ -54,7 +52,7 @@ class Sources(MethodView):
     )
     def post(self, data: SourceData) -> Any:
         """Store an article with its text; the same text again answers with the stored source."""
-        return writes.create("sources", data)
+        return writes.create(sources.RECORD, data)
 
 
 @blp.route("/<string:source_id>")
@@ -69,18 +67,18 @@ class SourceItem(MethodView):
         """
         return rendered(document(db.session, sources.get(db.session, source_id)))
 
-    @writes.updates(blp, SourceUpdateSchema, SourceSchema)
+    @writes.updates(blp, sources.RECORD)
     def patch(self, data: Mapping[str, object], source_id: str) -> Any:
         """Change some fields of a source; the fields you leave out are kept."""
-        return writes.patch("sources", source_id, data)
+        return writes.patch(sources.RECORD, source_id, data)
 
     @writes.deletes(blp)
     def delete(self, source_id: str) -> Any:
         """Delete a source; its revisions keep every version."""
-        return writes.delete("sources", source_id)
+        return writes.delete(sources.RECORD, source_id)
 
 
-writes.revisions_view(blp, "sources", "source", "source_id")
+writes.revisions_view(blp, sources.RECORD)
 
 
 @blp.list_route("/<string:source_id>/citations")

@@ -11,13 +11,11 @@ from service.extensions import db
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
 from service.schemas.statements import (
-    StatementCreateSchema,
     StatementData,
     StatementPageSchema,
     StatementQuery,
     StatementQueryArgs,
     StatementSchema,
-    StatementUpdateSchema,
 )
 from service.services import statements
 from service.services.documents import document
@@ -40,10 +38,10 @@ class Statements(MethodView):
         """
         return paged(lambda a: statements.list_(db.session, a), args, StatementSchema)
 
-    @writes.creates(blp, StatementCreateSchema, StatementSchema)
+    @writes.creates(blp, statements.RECORD)
     def post(self, data: StatementData) -> Any:
         """Create a statement, citing its sources' exact words."""
-        return writes.create("statements", data)
+        return writes.create(statements.RECORD, data)
 
 
 @blp.route("/<string:statement_id>")
@@ -58,15 +56,15 @@ class StatementItem(MethodView):
         """
         return rendered(document(db.session, statements.get(db.session, statement_id)))
 
-    @writes.updates(blp, StatementUpdateSchema, StatementSchema)
+    @writes.updates(blp, statements.RECORD)
     def patch(self, data: Mapping[str, object], statement_id: str) -> Any:
         """Change some fields of a statement; the fields you leave out are kept."""
-        return writes.patch("statements", statement_id, data)
+        return writes.patch(statements.RECORD, statement_id, data)
 
     @writes.deletes(blp)
     def delete(self, statement_id: str) -> Any:
         """Delete a statement; its revisions keep every version."""
-        return writes.delete("statements", statement_id)
+        return writes.delete(statements.RECORD, statement_id)
 
 
-writes.revisions_view(blp, "statements", "statement", "statement_id")
+writes.revisions_view(blp, statements.RECORD)

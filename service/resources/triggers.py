@@ -14,13 +14,11 @@ from service.resources.measures import measure_page, measures_paged, within
 from service.schemas.common import ListArgs, ListQuery, sort_arg
 from service.schemas.measures import MeasureAsOf, MeasureAsOfArgs
 from service.schemas.triggers import (
-    TriggerCreateSchema,
     TriggerData,
     TriggerPageSchema,
     TriggerQuery,
     TriggerQueryArgs,
     TriggerSchema,
-    TriggerUpdateSchema,
 )
 from service.services import triggers
 from service.services.documents import document
@@ -51,10 +49,10 @@ class Triggers(MethodView):
         """
         return paged(lambda a: triggers.list_(db.session, a), args, TriggerSchema)
 
-    @writes.creates(blp, TriggerCreateSchema, TriggerSchema)
+    @writes.creates(blp, triggers.RECORD)
     def post(self, data: TriggerData) -> Any:
         """Create a trigger, citing its sources' exact words."""
-        return writes.create("triggers", data)
+        return writes.create(triggers.RECORD, data)
 
 
 @blp.route("/<string:trigger_id>")
@@ -69,18 +67,18 @@ class TriggerItem(MethodView):
         """
         return rendered(document(db.session, triggers.get(db.session, trigger_id)))
 
-    @writes.updates(blp, TriggerUpdateSchema, TriggerSchema)
+    @writes.updates(blp, triggers.RECORD)
     def patch(self, data: Mapping[str, object], trigger_id: str) -> Any:
         """Change some fields of a trigger; the fields you leave out are kept."""
-        return writes.patch("triggers", trigger_id, data)
+        return writes.patch(triggers.RECORD, trigger_id, data)
 
     @writes.deletes(blp)
     def delete(self, trigger_id: str) -> Any:
         """Delete a trigger; its revisions keep every version."""
-        return writes.delete("triggers", trigger_id)
+        return writes.delete(triggers.RECORD, trigger_id)
 
 
-writes.revisions_view(blp, "triggers", "trigger", "trigger_id")
+writes.revisions_view(blp, triggers.RECORD)
 
 
 @blp.list_route("/<string:trigger_id>/measures")

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar, cast
 
-import marshmallow as ma
 from flask import Response, request
 from flask.views import MethodView
 
@@ -21,6 +20,7 @@ from service.schemas.common import Document, RecordData
 from service.schemas.revisions import RevisionPageSchema, RevisionQuery, RevisionQueryArgs
 from service.services import idempotency, retries, revisions, writes
 from service.services.documents import Written, etag
+from service.services.registry import RecordType
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,14 +117,14 @@ def retried(write: Callable[[], Written]) -> Written:
     return retries.retried(db.session, db.begin_write, write)
 
 
-def create(collection: str, data: RecordData) -> Response:
+def create(kind: RecordType, data: RecordData) -> Response:
     """201 with the new record; 200 with the one already holding the same content."""
     by = author()
-    written = retried(lambda: writes.create(db.session, collection, data, by))
+    written = retried(lambda: writes.create(db.session, kind.collection, data, by))
     return answer(written, 201 if written.created else 200)
 
 
-def patch(collection: str, key: str, loaded: Mapping[str, object]) -> Response:
+def patch(kind: RecordType, key: str, loaded: Mapping[str, object]) -> Response:
     """200 with the record as changed.
 
     ``loaded`` (the update schema's load) says which fields were sent and that they are
@@ -134,14 +134,15 @@ def patch(collection: str, key: str, loaded: Mapping[str, object]) -> Response:
     changes = {name: raw[name] for name in loaded if name in raw}
     asked, by = precondition(), author()
     return answer(
-        retried(lambda: writes.update_(db.session, collection, key, changes, asked, by)), 200
+        retried(lambda: writes.update_(db.session, kind.collection, key, changes, asked, by)), 200
     )
 
 
-def delete(collection: str, key: str) -> Response:
+def delete(kind: RecordType, key: str) -> Response:
     """204: the record is gone from reads."""
     asked, by = precondition(), author()
-    return answer(retried(lambda: writes.delete(db.session, collection, key, asked, by)), 204)
+    written = retried(lambda: writes.delete(db.session, kind.collection, key, asked, by))
+    return answer(written, 204)
 
 
 def _public(revision: revisions.Revision) -> Document:
@@ -158,8 +159,9 @@ def _public(revision: revisions.Revision) -> Document:
     }
 
 
-def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) -> None:
-    """Route ``/{id}/revisions`` on ``blp``: the record's changes, oldest first."""
+def revisions_view(blp: Blueprint, kind: RecordType) -> None:
+    """Route ``/{id}/revisions`` on ``blp``: the changes of a record of ``kind``, oldest first."""
+    id_name, label = f"{kind.label}_id", kind.label
 
     class Revisions(MethodView):
         @blp.etag
@@ -168,7 +170,7 @@ def revisions_view(blp: Blueprint, collection: str, label: str, id_name: str) ->
         @blp.response(200, RevisionPageSchema)
         def get(self, args: RevisionQuery, **ids: str) -> Any:
             page = revisions.revisions(
-                db.session, collection, ids[id_name], label, args["limit"], args.get("cursor")
+                db.session, kind.collection, ids[id_name], label, args["limit"], args.get("cursor")
             )
             key = presented().key
             items: list[Any] = page.items
@@ -214,14 +216,16 @@ def _described(func: F, description: str) -> F:
     return func
 
 
-def creates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Callable[[F], F]:
-    """Decorate a ``post`` view: write scope, JSON ``body``, ``201`` with the ``item``."""
+def creates(blp: Blueprint, kind: RecordType) -> Callable[[F], F]:
+    """Decorate a ``post`` view: write scope, ``kind``'s create schema, ``201`` with the record."""
+    body = kind.create_schema
+    assert body is not None, kind.collection
 
     def decorator(func: F) -> F:
         func = _described(func, CREATES)
         func = blp.doc(parameters=[IDEMPOTENCY])(func)
         func = documented(blp, "CONFLICT", "SERVICE_UNAVAILABLE")(func)
-        func = blp.response(201, item, headers=WRITE_HEADERS)(func)
+        func = blp.response(201, kind.schema, headers=WRITE_HEADERS)(func)
         func = blp.arguments(body)(func)
         func = json_body(blp)(func)
         return requires("write")(func)
@@ -229,14 +233,16 @@ def creates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Cal
     return decorator
 
 
-def updates(blp: Blueprint, body: type[ma.Schema], item: type[ma.Schema]) -> Callable[[F], F]:
+def updates(blp: Blueprint, kind: RecordType) -> Callable[[F], F]:
     """Decorate a ``patch`` view: write scope, If-Match, the changed fields, ``200``."""
+    body = kind.update_schema
+    assert body is not None, kind.collection
 
     def decorator(func: F) -> F:
         func = _described(func, UPDATES)
         func = blp.doc(parameters=[IF_MATCH])(func)
         func = documented(blp, *CONDITIONAL)(func)
-        func = blp.response(200, item, headers=WRITE_HEADERS)(func)
+        func = blp.response(200, kind.schema, headers=WRITE_HEADERS)(func)
         # Any top-level field may be left out; a nested object sent must be whole.
         func = blp.arguments(body(partial=tuple(body().fields)))(func)
         func = blp.not_found(func)

@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import Actor, Measure, Statement
-from service.schemas.actors import ActorCreateSchema, ActorData, ActorQuery, ActorSchema
+from service.schemas.actors import (
+    ActorCreateSchema,
+    ActorData,
+    ActorQuery,
+    ActorSchema,
+    ActorUpdateSchema,
+)
 from service.services import search, statements
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import (
@@ -91,6 +97,7 @@ RECORD = RecordType(
     routes="service.resources.actors",
     list_=list_,
     create_schema=ActorCreateSchema,
+    update_schema=ActorUpdateSchema,
     put=put,
     referrers=_referrers,
     effects=(reindex_statements,),

@@ -25,7 +25,13 @@ from service.models import (
     Statement,
     Trigger,
 )
-from service.schemas.measures import MeasureCreateSchema, MeasureData, MeasureQuery, MeasureSchema
+from service.schemas.measures import (
+    MeasureCreateSchema,
+    MeasureData,
+    MeasureQuery,
+    MeasureSchema,
+    MeasureUpdateSchema,
+)
 from service.services import as_of as as_of_
 from service.services import country_filter, measure_documents, search
 from service.services.paging import Page, SortKey, changed_since, paginate
@@ -282,6 +288,7 @@ RECORD = RecordType(
     routes="service.resources.measures",
     list_=page,
     create_schema=MeasureCreateSchema,
+    update_schema=MeasureUpdateSchema,
     put=put,
     # Linking a parent checks the tree for cycles: one writer at a time (services/writes.py).
     exclusive=lambda fields: fields.get("parent") is not None,

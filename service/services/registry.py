@@ -94,6 +94,7 @@ class RecordType:
     key: str = "id"  # the attribute holding its key in the API
     # Writing one (None: written by its seed loader only, never over the API).
     create_schema: type[ma.Schema] | None = None
+    update_schema: type[ma.Schema] | None = None  # a PATCH's fields, each optional
     put: Put | None = None
     # What else a POST of the same content answers with instead (the same article again).
     twin: Callable[[Session, Any], Base | None] | None = None

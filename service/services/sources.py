@@ -26,6 +26,7 @@ from service.schemas.sources import (
     SourceData,
     SourceQuery,
     SourceSchema,
+    SourceUpdateSchema,
 )
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
@@ -136,6 +137,7 @@ RECORD = RecordType(
     routes="service.resources.sources",
     list_=list_,
     create_schema=SourceCreateSchema,
+    update_schema=SourceUpdateSchema,
     put=put,
     twin=holding,
     on_delete=drop_citations,

@@ -18,6 +18,7 @@ from service.schemas.statements import (
     StatementData,
     StatementQuery,
     StatementSchema,
+    StatementUpdateSchema,
 )
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
@@ -108,6 +109,7 @@ RECORD = RecordType(
     routes="service.resources.statements",
     list_=list_,
     create_schema=StatementCreateSchema,
+    update_schema=StatementUpdateSchema,
     put=put,
     effects=(search.reindex,),
     search=search_document,

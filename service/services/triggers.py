@@ -11,7 +11,13 @@ from service import vocabularies as vocab
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import MeasureTrigger, Statement, Trigger, TriggerCountry
-from service.schemas.triggers import TriggerCreateSchema, TriggerData, TriggerQuery, TriggerSchema
+from service.schemas.triggers import (
+    TriggerCreateSchema,
+    TriggerData,
+    TriggerQuery,
+    TriggerSchema,
+    TriggerUpdateSchema,
+)
 from service.services import search
 from service.services.paging import Page, SortKey, changed_since
 from service.services.records import (
@@ -96,6 +102,7 @@ RECORD = RecordType(
     routes="service.resources.triggers",
     list_=list_,
     create_schema=TriggerCreateSchema,
+    update_schema=TriggerUpdateSchema,
     put=put,
     owned=(Owned(TriggerCountry, "trigger_id"),),
     referrers=_referrers,
