@@ -1,0 +1,1 @@
+"""The labelled development set of the extractor (see README.md here)."""
