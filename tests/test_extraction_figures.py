@@ -75,3 +75,23 @@ def test_find_skips_model_names_times_years_and_adjectives() -> None:
 
 def test_more_than_is_at_least_in_the_register() -> None:
     assert REGISTER["more_than"] == "at_least"
+
+
+def test_find_reads_both_ends_of_a_range() -> None:
+    assert figures("estimates of between 10,000 and 12,000 North Korean troops") == [
+        ("10,000", 10000, "troops", "at_least"),
+        ("12,000 North Korean troops", 12000, "troops", "up_to"),
+    ]
+    assert figures("the 2024-25 budget") == []
+
+
+def test_find_reads_counts_of_sanctioned_people_and_bodies() -> None:
+    text = (
+        "South Korea said on Nov. 28 it had sanctioned 11 North Korean individuals and"
+        " 15 organizations, while Japan froze the assets of four entities."
+    )
+    assert figures(text) == [
+        ("11 North Korean individuals", 11, "individuals", None),
+        ("15 organizations", 15, "entities", None),
+        ("four entities", 4, "entities", None),
+    ]

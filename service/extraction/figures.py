@@ -64,7 +64,9 @@ _UNITS: Final = {
     "people": "people", "civilians": "civilians", "casualties": "casualties",
     "deaths": "deaths", "dead": "deaths", "killed": "deaths", "wounded": "wounded",
     "prisoners": "prisoners", "refugees": "refugees", "individuals": "individuals",
-    "entities": "entities", "companies": "companies",
+    "entities": "entities", "companies": "companies", "organizations": "entities",
+    "organisations": "entities", "firms": "companies", "banks": "banks",
+    "persons": "individuals",
     "battalions": "battalions", "brigades": "brigades", "units": "units",
     "tonnes": "tonnes", "tons": "tonnes", "barrels": "barrels", "percent": "percent",
     "%": "percent", "kilometres": "km", "kilometers": "km",
@@ -109,6 +111,10 @@ _NUMBER: Final = re.compile(
     r"|\b(?i:a\s+dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|fifty|a\s+hundred)\b)"
     r"(?:\s?(?P<multiplier>(?i:thousand|million|billion|trillion)|mn|mln|bn|tn|m|b)\b)?"
+)
+_RANGE: Final = re.compile(
+    r"(?:\b(?i:between)\s+)?(?P<low>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[-–‐]\s*|\s+(?i:to|and)\s+)"
+    r"(?P<high>\d{1,3}(?:,\d{3})+|\d+)(?:\s?(?P<multiplier>(?i:thousand|million|billion)))?\b"
 )
 _WORD: Final = re.compile(r"\s*([A-Za-z0-9][\w-]*|%)")
 
@@ -166,11 +172,33 @@ def _qualifier(text: str, start: int) -> tuple[Qualifier | None, str | None, int
     return None, None, start
 
 
+def _ranges(text: str) -> list[Figure]:
+    """Both ends of each range ("10,000 to 12,000 troops"): at least the low, up to the high."""
+    figures: list[Figure] = []
+    for match in _RANGE.finditer(text):
+        if re.search(r"[A-Za-z\d][-‐]?$|[.,:/]$", text[max(0, match.start() - 2) : match.start()]):
+            continue
+        unit, unit_end = _unit(text, match.end())
+        multiplier = match.group("multiplier")
+        low, high = (_value(match.group(n), multiplier) for n in ("low", "high"))
+        if unit is None or low >= high:
+            continue  # 2024-25, or a score
+        cue = match.group()
+        s, e = match.span("low")
+        figures.append(Figure(low, unit, "at_least", s, e, text[s:e], cue))
+        s = match.start("high")
+        figures.append(Figure(high, unit, "up_to", s, unit_end, text[s:unit_end], cue))
+    return sorted(figures, key=lambda f: f.start)
+
+
 def find(text: str) -> list[Figure]:
     """The figures in ``text``, in order."""
-    figures: list[Figure] = []
+    figures = _ranges(text)
+    ranged = [(f.start, f.end) for f in figures]
     for match in _NUMBER.finditer(text):
         start, end = match.span("number")
+        if any(s <= start < e for s, e in ranged):
+            continue
         before = text[max(0, start - 2) : start]
         if re.search(r"[A-Za-z\d][-‐]?$|[.,:/]$", before) and not match.group("symbol"):
             continue  # K-2, F-16, 11:04, 2024/25: a name or a time, not a count
@@ -197,4 +225,4 @@ def find(text: str) -> list[Figure]:
         figures.append(
             Figure(value, unit, qualifier, first, figure_end, text[first:figure_end], cue)
         )
-    return figures
+    return sorted(figures, key=lambda f: f.start)
