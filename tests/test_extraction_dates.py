@@ -88,12 +88,16 @@ def test_a_weekday_looks_ahead_only_after_a_future_cue() -> None:
     assert one("the South will take measures, Yoon told Rutte by phone Monday")[1] == ("2024-10-21")
 
 
-def test_a_date_without_a_year_is_the_nearest_past_unless_it_lies_just_ahead() -> None:
+def test_a_date_without_a_year_is_the_latest_past_unless_it_is_set_ahead() -> None:
     assert one("The ban was announced on Dec. 20.", dt.date(2025, 1, 5))[1] == "2024-12-20"
     assert one("Talks are due on Nov. 5.")[1] == "2024-11-05"
     assert one("Talks on Nov. 5 were short.")[1] == "2024-11-05"  # within 60 days ahead
-    assert one("He visited in March.", dt.date(2024, 1, 10))[1] == "2024-03-01"
-    assert one("He visited in April.", dt.date(2024, 1, 10))[1] == "2023-04-01"
+    assert one("He visited in March.", dt.date(2024, 1, 10))[1] == "2023-03-01"
+    assert one("He will visit in March.", dt.date(2024, 1, 10))[1] == "2024-03-01"
+    assert one("Britain said it would follow in January.", dt.date(2024, 12, 16))[1] == (
+        "2025-01-01"
+    )
+    assert one("Sanctions take effect in December.", dt.date(2024, 12, 16))[1] == "2024-12-01"
 
 
 def test_last_week_keeps_its_days_and_takes_the_coarsest_precision_that_holds_them() -> None:

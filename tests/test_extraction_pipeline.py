@@ -48,3 +48,36 @@ def test_analyse_does_not_count_a_year_as_a_figure() -> None:
 
 def test_analyse_of_an_empty_text_finds_nothing() -> None:
     assert analyse("", dt.date(2024, 10, 22)).sentences == []
+
+
+def test_analyse_reads_a_report_of_sanctions_by_an_organisation() -> None:
+    text = (
+        "BRUSSELS, Dec 16 (Reuters) - The European Union on Monday imposed sanctions on"
+        " North Korean Defence Minister No Kwang Chol and two other officials over the"
+        " deployment of troops to Russia.The measures take effect on Dec. 17, an EU official"
+        " said. Britain and the U.S. said they would follow in January."
+    )
+    analysis = analyse(text, dt.date(2024, 12, 16))
+    assert [s.sentence.text[:20] for s in analysis.sentences] == [
+        "BRUSSELS, Dec 16 (Re",
+        "The measures take ef",
+        "Britain and the U.S.",
+    ]
+    first = analysis.sentences[0]
+    assert [(m.code, m.kind) for m in first.mentions] == [
+        ("EU", "organisation"),
+        ("EU", "organisation"),
+        ("KP", "country"),
+        ("RU", "country"),
+    ]
+    assert [(d.text, d.value) for d in first.dates] == [
+        ("Dec 16", dt.date(2024, 12, 16)),
+        ("on Monday", dt.date(2024, 12, 16)),
+    ]
+    assert [(d.text, d.value) for d in analysis.sentences[1].dates] == [
+        ("on Dec. 17", dt.date(2024, 12, 17))
+    ]
+    assert [(d.text, d.value) for d in analysis.sentences[2].dates] == [
+        ("in January", dt.date(2025, 1, 1))
+    ]
+    assert [(f.value, f.unit) for f in analysis.figures] == []

@@ -15,10 +15,12 @@ the coarsest precision that holds it, and ``earliest``/``latest`` keep the span 
 - "by the end of the year" and "by the year's end" are December of that year.
 
 Which year or week a partial date means depends on tense. Wire copy reports the past, so
-by default a weekday is the latest one on or before publication ("said on Tuesday") and
-a month or day without a year is the latest on or before publication, unless it falls
-within 60 days after it. A future cue before the date in its sentence ("will", "is due
-to", "by", "scheduled") picks the first one on or after publication instead.
+by default a weekday is the latest one on or before publication ("said on Tuesday"), a
+month without a year the latest that has begun, and a day without a year the latest on
+or before publication unless it falls within 60 days after it (a date set ahead). A
+future cue before the date in its sentence ("will", "is due to", "scheduled") or a
+preposition that looks ahead ("by", "until") picks the first one on or after
+publication instead.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ _PREPOSITION: Final = re.compile(
 )
 _FUTURE: Final = re.compile(
     r"\b(?i:will|shall|is due|are due|is set to|are set to|scheduled|is expected|are expected"
-    r"|expected to|to be held|upcoming|plans to|planned for|takes effect|take effect"
+    r"|expected to|to be held|upcoming|plans to|planned for|takes effect|take effect|would|could"
+    r"|might"
     r"|next)\b|’ll|'ll"
 )
 # A date's own preposition that looks ahead: "by December", "until Friday".
@@ -115,12 +118,18 @@ def _month_number(match: re.Match[str]) -> int:
     return _MONTHS[match.group("month").rstrip(".")]
 
 
-def _pick_year(published: dt.date, month: int, day: int, future: bool) -> int:
-    """The year of a month and day given without one (see the module's note on tense)."""
-    this = dt.date(published.year, month, min(day, calendar.monthrange(published.year, month)[1]))
-    if this <= published or future or (this - published).days <= 60:
-        return published.year
-    return published.year - 1
+def _pick_year(published: dt.date, month: int, day: int | None, future: bool) -> int:
+    """The year of a month (``day`` None) or a day given without one (see the module note)."""
+
+    def at(year: int, first: bool) -> dt.date:
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, day or (1 if first else last))
+
+    this = published.year
+    ahead = this if at(this, first=False) >= published else this + 1
+    behind = this if at(this, first=True) <= published else this - 1
+    soon = day is not None and (at(ahead, first=True) - published).days <= 60
+    return ahead if future or soon else behind
 
 
 def _day(year: int, month: int, day: int) -> Resolution | None:
@@ -165,7 +174,7 @@ def _month_day(m: re.Match[str], published: dt.date, future: bool) -> Resolution
 
 def _part_of_month(m: re.Match[str], published: dt.date, future: bool) -> Resolution | None:
     month = _month_number(m)
-    year = int(m.group("year")) if m.group("year") else _pick_year(published, month, 1, future)
+    year = int(m.group("year")) if m.group("year") else _pick_year(published, month, None, future)
     part = m.group("part").lower()
     last = _month_end(year, month).day
     first, final = (
@@ -187,7 +196,7 @@ def _month_year(m: re.Match[str], published: dt.date, future: bool) -> Resolutio
 
 def _bare_month(m: re.Match[str], published: dt.date, future: bool) -> Resolution | None:
     month = _month_number(m)
-    return _month(_pick_year(published, month, 1, future), month)
+    return _month(_pick_year(published, month, None, future), month)
 
 
 def _bare_year(m: re.Match[str], published: dt.date, future: bool) -> Resolution | None:
