@@ -112,3 +112,23 @@ def test_find_returns_actors_alongside_their_country() -> None:
 
 def test_find_reads_headlines_set_in_capitals() -> None:
     assert [c for c, _, _ in found("SOUTH KOREA SUMMONS RUSSIAN ENVOY")] == ["KR", "RU"]
+
+
+def test_find_reads_the_bloc_as_the_eu_where_the_article_names_it() -> None:
+    text = "The European Union imposed sanctions. The bloc said the 27-nation bloc acted."
+    assert found(text) == [
+        ("EU", "European Union", "name"),
+        ("EU", "The bloc", "context"),
+        ("EU", "the 27-nation bloc", "context"),
+    ]
+    assert found("The bloc said so.") == []
+
+
+def test_find_takes_the_registers_own_aliases() -> None:
+    text = "The Blue House and the presidential office in Yongsan said so."
+    names = Gazetteer(aliases={"KR": ["the presidential office in Yongsan"], "EU": ["Team Europe"]})
+    assert [(m.code, m.kind, m.text, m.how) for m in names.find(text + " Team Europe too.")] == [
+        ("KR", "country", "Blue House", "metonym"),
+        ("KR", "country", "the presidential office in Yongsan", "alias"),
+        ("EU", "organisation", "Team Europe", "alias"),
+    ]

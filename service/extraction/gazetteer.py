@@ -11,7 +11,7 @@ register's actors another, so "South Korean President Yoon" gives both KR and Yo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
@@ -26,7 +26,7 @@ from service.extraction.places import (
 )
 
 Kind = Literal["country", "organisation", "actor"]
-How = Literal["name", "demonym", "capital", "metonym", "context", "actor", "none"]
+How = Literal["name", "demonym", "capital", "metonym", "context", "alias", "actor", "none"]
 
 # The party codes organisations have in the register (see the parties table).
 ORGANISATIONS: Final = ("EU", "UNSC", "NATO", "G7", "G20", "UN", "ASEAN", "AU", "IAEA", "OSCE")
@@ -78,6 +78,8 @@ class _Index:
 
     def add(self, name: str, entry: _Entry, *, shout: bool = False) -> None:
         variants = [name]
+        if name.startswith("the "):
+            variants.append("The" + name[3:])  # at the start of a sentence
         if shout and len(name) >= 5 and name.upper() != name:
             variants.append(name.upper())  # headlines set in capitals
         for variant in variants:
@@ -88,7 +90,8 @@ class _Index:
             self.entries.setdefault(key, entry)
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
 
-    def find(self, text: str) -> list[tuple[int, int, _Entry]]:
+    def candidates(self, text: str) -> list[tuple[int, int, _Entry]]:
+        """The longest name starting at each word, overlapping ones included."""
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         found: list[tuple[int, int, _Entry]] = []
         for i, (start, _, word) in enumerate(tokens):
@@ -105,7 +108,7 @@ class _Index:
                     continue
                 found.append((start, tokens[last][1], entry))
                 break
-        return _longest_first(found)
+        return found
 
 
 def _longest_first(found: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
@@ -125,6 +128,10 @@ def _longest_first(found: list[tuple[int, int, _Entry]]) -> list[tuple[int, int,
         if all(match[1] <= s or match[0] >= e for s, e, _ in taken):
             taken.append(match)
     return sorted(taken, key=lambda m: m[0])
+
+
+def _kind(code: str) -> Kind:
+    return "organisation" if code in ORGANISATIONS else "country"
 
 
 def _rows(table: str) -> Iterable[tuple[str, list[list[str]]]]:
@@ -158,17 +165,27 @@ def _places() -> _Index:
         for name in metonyms:
             index.add(name, _Entry(code, "organisation", "metonym"), shout=True)
     for code, name in CONTEXTUAL:
-        index.add(name, _Entry(code, "country", "context"))
+        index.add(name, _Entry(code, _kind(code), "context"))
     for name in NOT_PLACES:
         index.add(name, _Entry("", "country", "none"))
     return index
 
 
 class Gazetteer:
-    """Every country and the register's organisations, plus the actors it is given."""
+    """Every country and the register's organisations, plus the aliases and actors it is given.
 
-    def __init__(self, actors: Iterable[ActorName] = ()) -> None:
+    ``aliases`` maps a country or organisation code to more names for it (the register's
+    own, such as "the Blue House"); ``actors`` are the register's actors and their aliases.
+    """
+
+    def __init__(
+        self, actors: Iterable[ActorName] = (), aliases: Mapping[str, Iterable[str]] | None = None
+    ) -> None:
         self._places = _places()
+        self._aliases = _Index()
+        for code, names in (aliases or {}).items():
+            for name in names:
+                self._aliases.add(name, _Entry(code, _kind(code), "alias"))
         self._actors = _Index()
         for actor in actors:
             for name in actor.names:
@@ -176,11 +193,12 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """The mentions in ``text`` in order, a place before an actor that starts with it."""
-        places = [m for m in self._places.find(text) if m[2].how != "none"]
+        candidates = self._places.candidates(text) + self._aliases.candidates(text)
+        places = [m for m in _longest_first(candidates) if m[2].how != "none"]
         named = {entry.code for _, _, entry in places if entry.how != "context"}
         # "the North" is North Korea only where the article names North Korea too.
         places = [m for m in places if m[2].how != "context" or m[2].code in named]
-        found = places + self._actors.find(text)
+        found = places + _longest_first(self._actors.candidates(text))
         return sorted(
             (Mention(e.code, e.kind, s, end, text[s:end], e.how) for s, end, e in found),
             key=lambda m: (m.start, m.kind == "actor"),
@@ -189,4 +207,9 @@ class Gazetteer:
 
 def find(text: str, actors: Iterable[ActorName] = ()) -> list[Mention]:
     """The countries, organisations and given actors that ``text`` mentions."""
-    return Gazetteer(actors).find(text)
+    return Gazetteer(actors).find(text) if actors else _plain().find(text)
+
+
+@cache
+def _plain() -> Gazetteer:
+    return Gazetteer()

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
 
-from service.extraction import EXTRACTOR, dates, figures, sentences
+from service.extraction import EXTRACTOR, dates, figures, gazetteer, sentences
 from service.extraction.dates import DateMention
 from service.extraction.figures import Figure
 from service.extraction.gazetteer import Gazetteer, Mention
@@ -55,11 +54,6 @@ class Analysis:
         return [f for s in self.sentences for f in s.figures]
 
 
-@cache
-def _places_only() -> Gazetteer:
-    return Gazetteer()
-
-
 def analyse(text: str, published_on: dt.date, names: Gazetteer | None = None) -> Analysis:
     """Split ``text`` into sentences and find the names, dates and figures of each.
 
@@ -76,7 +70,7 @@ def analyse(text: str, published_on: dt.date, names: Gazetteer | None = None) ->
             return None  # between sentences: white space cannot hold a finding
         return by_sentence[i]
 
-    for mention in (names or _places_only()).find(text):
+    for mention in names.find(text) if names is not None else gazetteer.find(text):
         if (into := home(mention.start)) is not None:
             into.mentions.append(mention)
     date_mentions = dates.find(text, published_on, starts)

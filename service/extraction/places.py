@@ -210,4 +210,7 @@ NOT_PLACES: Final = (
 CONTEXTUAL: Final = (
     ("KP", "the North"),
     ("KR", "the South"),
+    ("EU", "the bloc"),
+    ("EU", "the 27-nation bloc"),
+    ("NATO", "the Alliance"),
 )
