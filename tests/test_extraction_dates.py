@@ -124,3 +124,8 @@ def test_every_date_of_a_seed_article_rests_on_its_words() -> None:
         for date in find(text, PUBLISHED):
             assert text[date.start : date.end] == date.text
             assert date.text.strip() == date.text
+
+
+def test_find_copes_with_text_before_the_first_sentence() -> None:
+    (date,) = find("  \n  Talks were held on Monday.", PUBLISHED)
+    assert (date.text, date.value) == ("on Monday", dt.date(2024, 10, 21))

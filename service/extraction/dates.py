@@ -28,9 +28,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
+
+from service.extraction import sentences
 
 Precision = Literal["day", "month", "year"]
 
@@ -339,17 +342,13 @@ def _is_future(text: str, sentence_start: int, start: int) -> bool:
     return _REPORTING.search(before, cues[-1].end()) is None
 
 
-def _sentence_starts(text: str) -> list[int]:
-    from service.extraction.sentences import split
-
-    return [s.start for s in split(text)]
-
-
 def find(
     text: str, published_on: dt.date, sentence_starts: Sequence[int] | None = None
 ) -> list[DateMention]:
     """The dates ``text`` gives, resolved against ``published_on``, in text order."""
-    starts = list(sentence_starts) if sentence_starts is not None else _sentence_starts(text)
+    if sentence_starts is None:
+        sentence_starts = [s.start for s in sentences.split(text)]
+    starts = sorted(sentence_starts)
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for rule, pattern, resolve in _RULES:
@@ -360,7 +359,8 @@ def find(
             lead = _LEAD.match(text, start, end) if rule in ("month", "year") else None
             if lead:
                 start = lead.end()
-            sentence_start = max((s for s in starts if s <= start), default=0)
+            i = bisect_right(starts, start) - 1
+            sentence_start = starts[i] if i >= 0 else 0
             future = _is_future(text, sentence_start, start)
             if not future and _AHEAD.search(text, max(sentence_start, start - 20), start):
                 future = True
