@@ -1,0 +1,261 @@
+"""How well proposals match hand-labelled records: precision and recall, per kind and field.
+
+Both sides are records in the shape ``POST /v1/<kind>s`` takes (a proposal's ``record``,
+a label from ``tests/extraction/<article>/labels.json``), their citations holding quotes
+of the article. A quote is located in the article (verbatim, first occurrence unless an
+offset is given), so two records *overlap* when any of their cited spans intersect.
+
+- **Records.** A proposal and a label of the same kind are paired one to one, greedily
+  by the largest quote overlap. A paired proposal is a *hit* when the kind's key fields
+  agree: for a measure its type, status and imposers (the issue's definition); for a
+  trigger its kind; for a statement its stance. Precision = hits / proposals, recall =
+  hits / labels.
+- **Statements with figures.** Recall over the labelled statements that carry a figure:
+  a hit needs the same figure value and unit, and an overlapping quote.
+- **Fields.** Over the paired records of each kind, each field's precision (agreeing
+  pairs / proposals giving the field) and recall (agreeing pairs / labels giving it).
+- **Quotes.** Every proposal citation must be the article's text at its offsets.
+
+Everything is a pure function of the records and the text, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Record = Mapping[str, Any]
+Span = tuple[int, int]
+
+KINDS = ("measure", "trigger", "statement")
+# The fields compared on paired records, by kind.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "measure": ("type", "status", "countries", "announced_on", "effective_on", "quote"),
+    "trigger": ("kind", "countries", "occurred_on", "quote"),
+    "statement": ("stance", "actor", "said_on", "figure", "quote"),
+}
+
+
+@dataclass
+class Score:
+    """Counts of one comparison, and the ratios they give."""
+
+    hits: int = 0
+    proposed: int = 0
+    labelled: int = 0
+
+    @property
+    def precision(self) -> float:
+        """Hits over proposals (1.0 when nothing was proposed)."""
+        return self.hits / self.proposed if self.proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Hits over labels (1.0 when nothing was labelled)."""
+        return self.hits / self.labelled if self.labelled else 1.0
+
+    def add(self, other: Score) -> None:
+        """Add ``other``'s counts to these."""
+        self.hits += other.hits
+        self.proposed += other.proposed
+        self.labelled += other.labelled
+
+
+@dataclass
+class Report:
+    """The figures of an evaluation, summed over articles."""
+
+    kinds: dict[str, Score] = field(default_factory=dict)
+    fields: dict[tuple[str, str], Score] = field(default_factory=dict)
+    figures: Score = field(default_factory=Score)
+    quotes: Score = field(default_factory=Score)  # hits: verbatim at their offsets
+
+    def add(self, other: Report) -> None:
+        """Add the counts of ``other`` (another article's report) to these."""
+        for key, score in other.kinds.items():
+            self.kinds.setdefault(key, Score()).add(score)
+        for pair, score in other.fields.items():
+            self.fields.setdefault(pair, Score()).add(score)
+        self.figures.add(other.figures)
+        self.quotes.add(other.quotes)
+
+    def lines(self) -> list[str]:
+        """The report as a table a terminal shows."""
+        out = [f"{'what':<28} {'precision':>9} {'recall':>7} {'hits':>5} {'prop':>5} {'lab':>5}"]
+
+        def row(name: str, s: Score) -> None:
+            out.append(
+                f"{name:<28} {s.precision:>9.2f} {s.recall:>7.2f} {s.hits:>5} {s.proposed:>5}"
+                f" {s.labelled:>5}"
+            )
+
+        for kind, score in self.kinds.items():
+            row(kind, score)
+        row("statements with figures", self.figures)
+        for (kind, name), score in sorted(self.fields.items()):
+            row(f"  {kind}.{name}", score)
+        out.append(f"quotes verbatim at offsets: {self.quotes.hits} of {self.quotes.proposed}")
+        return out
+
+
+def spans(text: str, record: Record) -> list[Span]:
+    """Where ``record``'s citations (and a statement's ``citation``) sit in ``text``."""
+    cited = list(record.get("citations") or [])
+    if record.get("citation"):
+        cited.append(record["citation"])
+    for change in record.get("status_history") or []:
+        if change.get("citation"):
+            cited.append(change["citation"])
+    found: list[Span] = []
+    for citation in cited:
+        start = citation.get("start")
+        quote = citation.get("quote") or ""
+        if start is None:
+            start = text.find(quote)
+            if start < 0:
+                continue
+        found.append((start, start + len(quote)))
+    return found
+
+
+def overlap(a: Sequence[Span], b: Sequence[Span]) -> int:
+    """How many characters the spans ``a`` and ``b`` share."""
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def imposers(record: Record) -> frozenset[str]:
+    """The codes a measure names as imposers."""
+    return frozenset(
+        str(c.get("country", "")).upper()
+        for c in record.get("countries") or []
+        if c.get("role") == "imposer"
+    )
+
+
+def _countries(record: Record) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (str(c.get("country", "")).upper(), str(c.get("role", "")))
+        for c in record.get("countries") or []
+    )
+
+
+def _value(kind: str, name: str, record: Record, text: str) -> Any:
+    """A field's comparable value; None when the record does not give it."""
+    if name == "countries":
+        return _countries(record) or None
+    if name == "quote":
+        return None  # compared by overlap, below
+    if name == "actor" and kind == "statement":
+        # Labels name their speaker (``actor_name``): ids are local to a labels file.
+        speaker = record.get("actor_name") or record.get("actor")
+        return None if speaker is None else str(speaker).casefold()
+    if name == "figure":
+        figure = record.get("figure")
+        if not figure:
+            return None
+        return (float(figure.get("value")), figure.get("unit"), figure.get("qualifier"))
+    if name.endswith("_on"):
+        value = record.get(name)
+        return None if value is None else (str(value), record.get(f"{name}_precision"))
+    return record.get(name)
+
+
+def hit(kind: str, proposal: Record, label: Record) -> bool:
+    """Whether a paired proposal gets the kind's key fields right."""
+    if kind == "measure":
+        return (
+            proposal.get("type") == label.get("type")
+            and proposal.get("status") == label.get("status")
+            and imposers(proposal) == imposers(label)
+        )
+    if kind == "trigger":
+        return proposal.get("kind") == label.get("kind")
+    return proposal.get("stance") == label.get("stance")
+
+
+def pair(text: str, proposals: Sequence[Record], labels: Sequence[Record]) -> list[tuple[int, int]]:
+    """One-to-one pairs ``(proposal index, label index)``, largest quote overlap first."""
+    prop_spans = [spans(text, p) for p in proposals]
+    label_spans = [spans(text, label) for label in labels]
+    weighed = sorted(
+        (
+            (overlap(ps, ls), i, j)
+            for i, ps in enumerate(prop_spans)
+            for j, ls in enumerate(label_spans)
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    used_p: set[int] = set()
+    used_l: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for shared, i, j in weighed:
+        if shared <= 0:
+            break
+        if i in used_p or j in used_l:
+            continue
+        used_p.add(i)
+        used_l.add(j)
+        pairs.append((i, j))
+    return pairs
+
+
+def evaluate(
+    text: str, proposals: Iterable[Mapping[str, Any]], labels: Mapping[str, Sequence[Record]]
+) -> Report:
+    """Score ``proposals`` (as the API lists them) against ``labels`` of one article.
+
+    ``labels`` maps ``measures``, ``triggers`` and ``statements`` to records.
+    """
+    report = Report()
+    proposals = list(proposals)
+    for citation in (c for p in proposals for c in p.get("citations") or []):
+        report.quotes.proposed += 1
+        start, end = citation.get("start"), citation.get("end")
+        if start is not None and end is not None and text[start:end] == citation.get("quote"):
+            report.quotes.hits += 1
+    for kind in KINDS:
+        mine = [p["record"] for p in proposals if p.get("kind") == kind]
+        theirs = list(labels.get(f"{kind}s") or [])
+        pairs = pair(text, mine, theirs)
+        score = Score(proposed=len(mine), labelled=len(theirs))
+        score.hits = sum(hit(kind, mine[i], theirs[j]) for i, j in pairs)
+        report.kinds[kind] = score
+        for name in FIELDS[kind]:
+            field_score = Score(
+                proposed=sum(
+                    _value(kind, name, p, text) is not None or name == "quote" for p in mine
+                ),
+                labelled=sum(
+                    _value(kind, name, lab, text) is not None or name == "quote" for lab in theirs
+                ),
+            )
+            field_score.hits = sum(
+                (
+                    overlap(spans(text, mine[i]), spans(text, theirs[j])) > 0
+                    if name == "quote"
+                    else _value(kind, name, mine[i], text) is not None
+                    and _value(kind, name, mine[i], text) == _value(kind, name, theirs[j], text)
+                )
+                for i, j in pairs
+            )
+            report.fields[kind, name] = field_score
+        if kind == "statement":
+            with_figures = [j for j, lab in enumerate(theirs) if lab.get("figure")]
+            report.figures.labelled = len(with_figures)
+            report.figures.proposed = sum(1 for p in mine if p.get("figure"))
+            report.figures.hits = sum(
+                1
+                for i, j in pairs
+                if j in with_figures
+                and _figure(mine[i]) is not None
+                and _figure(mine[i]) == _figure(theirs[j])
+            )
+    return report
+
+
+def _figure(record: Record) -> tuple[float, str] | None:
+    figure = record.get("figure")
+    if not figure or figure.get("value") is None:
+        return None
+    return float(figure["value"]), str(figure.get("unit"))
