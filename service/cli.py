@@ -197,6 +197,19 @@ def serve_command(
     Server(config).run()
 
 
+@main.command("extract-eval")
+@click.argument(
+    "directory", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False
+)
+def extract_eval_command(directory: Path | None) -> None:
+    """Score the extractor on labelled articles (default: tests/extraction/)."""
+    from service.extraction.evaluate import evaluate_dir
+
+    root = directory or PROJECT_ROOT / "tests" / "extraction"
+    for line in evaluate_dir(root).lines():
+        click.echo(line)
+
+
 @main.command("bench")
 @click.option(
     "--sizes", default="100000,1000000", show_default=True, help="Measures, comma-separated."

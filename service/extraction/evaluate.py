@@ -21,8 +21,11 @@ Everything is a pure function of the records and the text, so a run is reproduci
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 Record = Mapping[str, Any]
@@ -259,3 +262,23 @@ def _figure(record: Record) -> tuple[float, str] | None:
     if not figure or figure.get("value") is None:
         return None
     return float(figure["value"]), str(figure.get("unit"))
+
+
+def evaluate_dir(root: Path) -> Report:
+    """Extract every labelled article under ``root`` and score the drafts (see README)."""
+    from service.extraction.drafts import drafts
+    from service.extraction.pipeline import analyse
+
+    total = Report()
+    for folder in sorted(p for p in root.iterdir() if (p / "labels.json").is_file()):
+        text = (folder / "article.txt").read_text(encoding="utf-8")
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        published = meta.get("published_on")
+        # An undated article is read as of today: its relative dates resolve to nothing
+        # better, and the labels give none for them either.
+        published_on = dt.date.fromisoformat(published) if published else dt.date.today()
+        found = drafts(analyse(text, published_on), folder.name)
+        proposals = [{"kind": d.kind, "record": d.record, "citations": d.citations} for d in found]
+        total.add(evaluate(text, proposals, labels))
+    return total
