@@ -70,3 +70,23 @@ def test_extract_eval_prints_precision_and_recall_per_kind_and_field() -> None:
     assert lines[-1].startswith("quotes verbatim at offsets:")
     verbatim, total = (int(n) for n in lines[-1].split(":")[1].split(" of "))
     assert verbatim == total > 0
+
+
+def roles_of(text: str) -> list[dict[str, str]]:
+    (draft,) = [d for d in drafts(analyse(text, PUBLISHED), "a") if d.kind == "measure"]
+    return list(draft.record["countries"])
+
+
+def test_passive_voice_names_the_target_first_and_the_imposer_after_by() -> None:
+    assert roles_of("North Korea was sanctioned by the European Union on Monday.") == [
+        {"country": "EU", "role": "imposer"},
+        {"country": "KP", "role": "target"},
+    ]
+
+
+def test_an_arms_deal_signed_by_the_buyer_has_the_supplier_as_imposer() -> None:
+    text = "Poland signed a contract for 180 South Korean K2 tanks on Friday."
+    assert roles_of(text) == [
+        {"country": "KR", "role": "imposer"},
+        {"country": "PL", "role": "beneficiary"},
+    ]

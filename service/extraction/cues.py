@@ -285,6 +285,7 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"imposed",
                 r"imposes",
                 r"slapped",
+                r"hit (?:\w+ ){0,6}with",
                 r"took effect",
                 r"takes? effect",
                 r"came into force",

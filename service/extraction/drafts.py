@@ -38,6 +38,18 @@ DraftKind = Literal["measure", "trigger", "statement"]
 
 _TARGET_BEFORE = re.compile(r"\b(?:on|against|targeting|over|toward|towards)\s+(?:the\s+)?$", re.I)
 _BENEFICIARY_BEFORE = re.compile(r"\b(?:to|for|with)\s+(?:the\s+)?$", re.I)
+_PASSIVE = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:was|were|been|being|is|are)\s+(?:also\s+)?"
+    r"(?:sanctioned|designated|blacklisted|targeted|hit)\b",
+    re.I,
+)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:also\s+)?(?:sanctioned|designated|blacklisted)\W*$",
+    re.I,
+)
+_ON = re.compile(r"\b(?:on|against)\b", re.I)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_OWNED = re.compile(r"\s+(?:government|officials?|authorities|ministry|president|leader)\b", re.I)
 _LISTED = re.compile(r"(?:,|\band|\bor)\s+(?:the\s+)?$", re.I)
 _AID_TYPES = frozenset({"military_aid", "humanitarian_aid", "non_lethal_aid", "arms_transfer"})
 _EFFECT = re.compile(r"\b(?:takes?|took|will take) effect\b|\bcomes? into force\b", re.I)
@@ -75,21 +87,40 @@ def _parties(sentence: SentenceAnalysis) -> list[Mention]:
 
 
 def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list[dict[str, str]]:
-    """The parties of a measure and their roles, read around its cue."""
+    """The parties of a measure and their roles, read around its cue.
+
+    Active voice names the imposer first ("Japan imposed sanctions on …"); passive voice
+    names the target first and the imposer after "by" ("… were sanctioned by the EU"). A
+    party named as an adjective just before a noun ("the North Korean military's chief")
+    is not the subject. Of an arms deal, the buyer that signs is the beneficiary and the
+    supplier, named as the weapons' origin ("South Korean K2 tanks"), the imposer.
+    """
     base = sentence.sentence.start
     at = base + cue.start
     text = sentence.sentence.text
+    passive = (
+        _PASSIVE.search(text[cue.end :]) is not None
+        or _PASSIVE_BEFORE.search(text[: cue.end]) is not None
+    )
     roles: dict[str, str] = {}
     before = [m for m in _parties(sentence) if m.end <= at]
     after = [m for m in _parties(sentence) if m.start >= base + cue.start]
-    if before:
-        roles[before[0].code] = "imposer"
+    subjects = [m for m in before if m.how != "demonym" or _OWNED.match(text[m.end - base :])]
+    if passive:
+        for mention in before:
+            roles.setdefault(mention.code, "target")
+    elif subjects:
+        roles[subjects[0].code] = "imposer"
     last: str | None = None  # the role of the party named just before, for a list
     for mention in after:
         lead = text[: mention.start - base]
         if mention.code in roles:
             continue
-        if _TARGET_BEFORE.search(lead[-30:]) or (mention.how == "demonym" and "on" in lead[-25:]):
+        if passive and _BY_BEFORE.search(lead[-12:]):
+            last = roles[mention.code] = "imposer"
+        elif _TARGET_BEFORE.search(lead[-30:]) or (
+            mention.how == "demonym" and _ON.search(lead[-25:]) is not None
+        ):
             last = roles[mention.code] = "target"
         elif measure_type in _AID_TYPES and _BENEFICIARY_BEFORE.search(lead[-20:]):
             last = roles[mention.code] = "beneficiary"
@@ -97,9 +128,24 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
             roles[mention.code] = last  # "on North Korea and Russia"
         else:
             last = None
+    if measure_type == "arms_transfer":
+        origin = next(
+            (
+                m
+                for m in sentence.mentions
+                if m.kind == "country" and m.how == "demonym" and m.code not in roles
+            ),
+            None,
+        )
+        buyer = next((code for code, role in roles.items() if role == "imposer"), None)
+        if origin is not None and buyer is not None:
+            roles[buyer] = "beneficiary"
+            roles[origin.code] = "imposer"
     if "imposer" not in roles.values():
         return []
-    return [{"country": code, "role": role} for code, role in roles.items()]
+    order = {"imposer": 0, "partner": 1, "target": 2, "beneficiary": 3}
+    ranked = sorted(roles.items(), key=lambda item: order[item[1]])
+    return [{"country": code, "role": role} for code, role in ranked]
 
 
 def _measures(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
