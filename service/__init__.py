@@ -84,11 +84,20 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     ratelimit.init_app(app, config)
 
     from service.records import REGISTRY
-    from service.resources import changes, export, keys, relations, timeline, vocabularies
+    from service.resources import (
+        changes,
+        export,
+        keys,
+        proposals,
+        relations,
+        timeline,
+        vocabularies,
+    )
 
     # The record types' routes, then the views across them.
     record_routes = [import_module(kind.routes) for kind in REGISTRY]
-    for module in (*record_routes, vocabularies, timeline, relations, export, changes, keys):
+    non_record = (vocabularies, timeline, relations, export, changes, keys, proposals)
+    for module in (*record_routes, *non_record):
         api.register_blueprint(module.blp)
     ops.init_app(app, config, db.engine)
     ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these
