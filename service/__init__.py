@@ -48,6 +48,10 @@ scheme `bearerAuth`) with the `write` scope. `PATCH` and `DELETE` need `If-Match
 record's ETag; a `POST` may carry an `Idempotency-Key`. Every change is kept in the
 record's `/revisions`. Requests are rate-limited per key, or per address without one: a
 `429` carries `Retry-After`.
+
+**Reviewing.** Records the extractor proposes from new sources wait at `/v1/proposals` for
+a key with the `review` scope, which accepts (as proposed or edited) or rejects each one.
+Nothing proposed is public until accepted; the accepted record's revision names it.
 """
 
 

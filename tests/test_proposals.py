@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import create_app
 from service.config import Config
+from service.errors import InvalidBody
 from service.extensions import db, make_engine
 from service.models import Change, Proposal, Source
 from service.services import keys, proposals
@@ -369,3 +370,11 @@ def test_reviewers_accepting_at_once_one_wins_the_others_get_409(live_app: Flask
     client = live_app.test_client()
     revisions = client.get("/v1/measures/test-kr-sanctions/revisions").json["items"]
     assert [v["op"] for v in revisions] == ["create"]
+
+
+def test_a_failed_accept_leaves_the_session_seeing_the_proposal_pending(session: Session) -> None:
+    (pid,) = propose(session, draft(session))
+    with pytest.raises(InvalidBody):
+        proposals.accept(session, pid, new_measure(type="x"), None)
+    proposal = proposals.get(session, pid)
+    assert (proposal.status, proposal.decided_at, proposal.record_id) == ("pending", None, None)
