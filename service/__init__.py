@@ -48,6 +48,10 @@ scheme `bearerAuth`) with the `write` scope. `PATCH` and `DELETE` need `If-Match
 record's ETag; a `POST` may carry an `Idempotency-Key`. Every change is kept in the
 record's `/revisions`. Requests are rate-limited per key, or per address without one: a
 `429` carries `Retry-After`.
+
+**Reviewing.** Records the extractor proposes from new sources wait at `/v1/proposals` for
+a key with the `review` scope, which accepts (as proposed or edited) or rejects each one.
+Nothing proposed is public until accepted; the accepted record's revision names it.
 """
 
 
@@ -84,11 +88,20 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     ratelimit.init_app(app, config)
 
     from service.records import REGISTRY
-    from service.resources import changes, export, keys, relations, timeline, vocabularies
+    from service.resources import (
+        changes,
+        export,
+        keys,
+        proposals,
+        relations,
+        timeline,
+        vocabularies,
+    )
 
     # The record types' routes, then the views across them.
     record_routes = [import_module(kind.routes) for kind in REGISTRY]
-    for module in (*record_routes, vocabularies, timeline, relations, export, changes, keys):
+    non_record = (vocabularies, timeline, relations, export, changes, keys, proposals)
+    for module in (*record_routes, *non_record):
         api.register_blueprint(module.blp)
     ops.init_app(app, config, db.engine)
     ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these

@@ -26,6 +26,7 @@ PATH_PARAMETERS = {
     "source_id": ("The source's id.", "kr-phased-measures-article"),
     "code": ("The country's ISO 3166-1 alpha-2 code, in any case.", "KR"),
     "key_id": ("The API key's id: the 16 hex digits after `reg_` in its token.", None),
+    "proposal_id": ("The proposal's id (from `GET /v1/proposals`).", None),
     "format": (
         "`csv` (a header, then one row a record) or `ndjson` (one JSON object a line).",
         "csv",

@@ -2,7 +2,8 @@
 
 Reads are public and need no key; a valid key on a read only moves the request from its
 address's rate limit to the key's. Writes carry ``@requires("write")`` (key management
-``@requires("admin")``), placed first, above ``@blp.arguments``, so that a request
+``@requires("admin")``, the proposals ``@requires("review")``, even to read: nothing
+proposed is public until accepted), placed first, above ``@blp.arguments``, so that a request
 without a good key is answered 401 or 403 before its body is even read, and nothing is
 written. An ``admin`` key has every scope.
 """

@@ -290,7 +290,7 @@ def _session() -> Iterator[Session]:
     multiple=True,
     required=True,
     type=click.Choice(list(SCOPES)),
-    help="write, admin (implies write); repeat for several.",
+    help="write, review, admin (implies write and review); repeat for several.",
 )
 def keys_create_command(name: str, scopes: tuple[str, ...]) -> None:
     """Create a key and print its token, once: only a hash of it is stored."""

@@ -187,6 +187,17 @@ class Conflict(DomainError):
         super().__init__(detail, errors)
 
 
+class ProposalDecided(DomainError):
+    """A decision on a proposal that is no longer pending (accepted, rejected, superseded)."""
+
+    def __init__(self, proposal_id: str, status: str) -> None:
+        super().__init__(
+            f"The proposal '{proposal_id}' is {status}, not pending: only a pending proposal"
+            " can be accepted or rejected."
+        )
+        self.status = status
+
+
 class PreconditionRequired(DomainError):
     """A change sent without ``If-Match``."""
 
@@ -309,6 +320,7 @@ PROBLEMS: dict[type[DomainError], ProblemType] = {
         "Conflict",
         example=Conflict(f"A measure with id '{_SEED}' already exists.", "id"),
     ),
+    ProposalDecided: ProblemType(409, "Conflict"),
     Gone: ProblemType(
         410,
         "Gone",

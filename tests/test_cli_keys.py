@@ -72,3 +72,17 @@ def test_keys_cli_rejects_unknown_scopes_and_keys(keys_url: str) -> None:
     unknown = runner.invoke(main, ["keys", "revoke", "0123456789abcdef"])
     assert unknown.exit_code == 1, unknown.output
     assert "No API key with id '0123456789abcdef'" in unknown.output
+
+
+def test_keys_create_hands_out_the_review_scope(keys_url: str) -> None:
+    runner = CliRunner(env={"DATABASE_URL": keys_url})
+    created = runner.invoke(main, ["keys", "create", "--name", "desk", "--scope", "review"])
+    assert created.exit_code == 0, created.output
+    engine = make_engine(keys_url)
+    try:
+        with Session(engine) as session:
+            key = keys.authenticate(session, _token(created.output))
+            assert key is not None and key.scopes == ["review"]
+            assert key.grants("review") and not key.grants("write") and not key.grants("admin")
+    finally:
+        engine.dispose()

@@ -30,6 +30,7 @@ from service.models import (
     Source,
     Statement,
 )
+from service.models.api_key import SCOPES
 
 ARTICLE = "kr-phased-measures-article"
 QUOTE = "South Korea's National Intelligence Service reported Friday"
@@ -371,7 +372,11 @@ CATALOGUE: dict[str, Case] = {
         "countries",
     ),
     "too-many-scopes": Case(
-        "POST", "keys", json.dumps({"name": "k", "scopes": ["write"] * 3}), 422, "scopes"
+        "POST",
+        "keys",
+        json.dumps({"name": "k", "scopes": ["write"] * (len(SCOPES) + 1)}),
+        422,
+        "scopes",
     ),
     # Empty strings where an id is required.
     "empty-id": post("measures", body("measures", id=""), 422, "id"),

@@ -22,6 +22,7 @@ from service.models import (
     IdempotentRequest,
     Measure,
     MeasureDocument,
+    Proposal,
     Trigger,
 )
 from service.records import REGISTRY
@@ -32,8 +33,9 @@ from tests.servers import service
 from tests.test_writes import new_actor
 
 # Tables that hold no record of their own: the feed, citations (part of the records that
-# cite them), keys, stored replies, stored documents.
-PLUMBING = {Change, Citation, ApiKey, IdempotentRequest, MeasureDocument}
+# cite them), keys, stored replies, stored documents, and proposals (not public until
+# accepted, so never in the feed or the exports: accepting one writes a record).
+PLUMBING = {Change, Citation, ApiKey, IdempotentRequest, MeasureDocument, Proposal}
 
 
 def test_every_model_is_a_record_type_a_row_one_owns_or_named_plumbing() -> None:

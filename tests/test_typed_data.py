@@ -49,6 +49,14 @@ from service.schemas.measures import (
     StatusChangeData,
     StatusChangeInSchema,
 )
+from service.schemas.proposals import (
+    AcceptData,
+    AcceptSchema,
+    ProposalQuery,
+    ProposalQueryArgs,
+    RejectData,
+    RejectSchema,
+)
 from service.schemas.provenance import FlagData, FlagSchema
 from service.schemas.relations import RelationQuery, RelationQueryArgs
 from service.schemas.revisions import RevisionQuery, RevisionQueryArgs
@@ -97,6 +105,8 @@ TYPED: dict[type[ma.Schema], type] = {
     AboutSchema: AboutData,
     FigureSchema: FigureData,
     FlagSchema: FlagData,
+    AcceptSchema: AcceptData,
+    RejectSchema: RejectData,
     # queries
     MeasureQueryArgs: MeasureQuery,
     MeasureAsOfArgs: MeasureAsOf,
@@ -114,6 +124,7 @@ TYPED: dict[type[ma.Schema], type] = {
     ChangeQueryArgs: ChangeQuery,
     RevisionQueryArgs: RevisionQuery,
     KeyQueryArgs: KeyQuery,
+    ProposalQueryArgs: ProposalQuery,
     NoArgs: NoQuery,
 }
 PAIRS = [pytest.param(schema, typed, id=schema.__name__) for schema, typed in TYPED.items()]

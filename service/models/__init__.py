@@ -15,6 +15,7 @@ from service.models.measure import (
     MeasureTrigger,
     measure_citations,
 )
+from service.models.proposal import Proposal
 from service.models.source import Citation, Source
 from service.models.statement import Statement
 from service.models.trigger import Trigger, TriggerCountry, trigger_citations
@@ -33,6 +34,7 @@ __all__ = [
     "MeasureItem",
     "MeasureStatusChange",
     "MeasureTrigger",
+    "Proposal",
     "Source",
     "Statement",
     "Trigger",

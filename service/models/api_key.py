@@ -9,10 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, UTCDateTime, utcnow
 
-# What a key may do; reads need no key. `admin` implies every other scope.
+# What a key may do; reads need no key. `admin` implies every other scope: it can create a
+# key of any scope anyway, so withholding one from it would protect nothing. `review` and
+# `write` are apart: an editor deciding proposals need not write records freely, and a
+# tool syncing records must not decide what the extractor proposed.
 SCOPES: dict[str, str] = {
     "write": "Create, change and delete records of the register.",
-    "admin": "Manage API keys; implies `write`.",
+    "review": "List, accept and reject the records the extractor proposes (`/v1/proposals`).",
+    "admin": "Manage API keys; implies `write` and `review`.",
 }
 KEY_ID_LENGTH = 16
 

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import ID_LENGTH, Base, UTCDateTime
+from service.models.proposal import PROPOSAL_ID_LENGTH
 
 
 class Change(Base):
@@ -32,3 +33,6 @@ class Change(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # The API key that made the change; null for the seed loader and other local commands.
     key_id: Mapped[str | None] = mapped_column(String(64))
+    # The proposal whose acceptance made the change (``models/proposal.py``); null for a
+    # direct write. Shown in the revisions to review and admin keys, never in the feed.
+    proposal_id: Mapped[str | None] = mapped_column(String(PROPOSAL_ID_LENGTH))

@@ -62,7 +62,8 @@ class Keys(MethodView):
         """Create an API key; its token is in this answer and nowhere else, ever.
 
         Only a hash of the token is stored: keep the token safe, and send it as
-        `Authorization: Bearer <token>`. `admin` implies `write`. Needs an `admin` key.
+        `Authorization: Bearer <token>`. `admin` implies `write` and `review`. Needs an `admin`
+        key.
         """
         new = keys.create(db.session, data["name"], data["scopes"])
         key = new.key

@@ -145,18 +145,22 @@ def delete(kind: RecordType, key: str) -> Response:
     return answer(written, 204)
 
 
-def _public(revision: revisions.Revision) -> Document:
+def _shown(revision: revisions.Revision, reviewer: bool) -> Document:
     """A revision as the public sees it: which kind of writer, not which key.
 
-    ``key_id`` is left out, not null: null says the change was made locally.
+    ``key_id`` is left out, not null: null says the change was made locally. A reviewer
+    (a ``review`` key) also sees which proposal a change accepted, as the proposals are
+    theirs to read; which key wrote stays for admins.
     """
-    return {
+    shown: Document = {
         "revision": revision.revision,
         "op": revision.op,
         "changed_at": revision.changed_at,
         "by": revision.by,
-        "changes": revision.changes,
     }
+    if reviewer:
+        shown["proposal_id"] = revision.proposal_id
+    return {**shown, "changes": revision.changes}
 
 
 def revisions_view(blp: Blueprint, kind: RecordType) -> None:
@@ -175,15 +179,17 @@ def revisions_view(blp: Blueprint, kind: RecordType) -> None:
             key = presented().key
             items: list[Any] = page.items
             if key is None or not key.grants("admin"):
-                items = [_public(revision) for revision in page.items]
+                reviewer = key is not None and key.grants("review")
+                items = [_shown(revision, reviewer) for revision in page.items]
             return {"items": items, "next_cursor": page.next_cursor}
 
     Revisions.get.__doc__ = (
         f"List the revisions of a {label}: who changed what, and when.\n\n"
         "Oldest first, one per committed change: `op` (create, update or delete), `changed_at`,"
         " `by` (`api` or `local`) and, for each field it touched, the value before and after."
-        " A caller with an `admin` key also sees the `key_id` that made each change. A deleted"
-        " record keeps its revisions."
+        " A caller with an `admin` key also sees the `key_id` that made each change, and one with"
+        " a `review` or `admin` key the `proposal_id` a change accepted. A deleted record keeps"
+        " its revisions."
     )
     blp.route(f"/<string:{id_name}>/revisions", endpoint=f"{label.capitalize()}Revisions")(
         Revisions

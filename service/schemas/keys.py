@@ -52,7 +52,9 @@ class KeyCreateSchema(ma.Schema):
         required=True,
         # Each scope at most once: a longer list could only repeat one.
         validate=validate.Length(min=1, max=len(SCOPES)),
-        metadata={"description": "`write`, `admin` (which implies `write`), or both."},
+        metadata={
+            "description": "`write`, `review`, `admin` (which implies the other two), or several."
+        },
     )
 
 

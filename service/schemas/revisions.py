@@ -36,6 +36,13 @@ class RevisionSchema(ma.Schema):
             " to a caller with an `admin` key: who wrote what is not public."
         },
     )
+    proposal_id = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The proposal (`/v1/proposals/{id}`) whose acceptance made the change;"
+            " null for a direct write. Shown only to a caller with a `review` or `admin` key."
+        },
+    )
     changes = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.Nested(FieldChangeSchema),

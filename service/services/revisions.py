@@ -1,5 +1,7 @@
 """The revisions of a record: each committed change, who made it, and what it changed.
 
+A change made by accepting a proposal names it (``proposal_id``) beside the reviewer's key.
+
 A revision is the record's row in the change feed: the feed keeps the whole record after
 every change, so the fields a change touched, before and after, are the difference from
 the revision before it. A deleted record keeps its revisions, the last one its deletion.
@@ -29,6 +31,7 @@ class Revision:
     changed_at: dt.datetime
     key_id: str | None
     changes: dict[str, Document]  # {field: {before, after}}
+    proposal_id: str | None = None  # the accepted proposal that made the change
 
     @property
     def by(self) -> str:
@@ -75,6 +78,7 @@ def revisions(
     rows = rows[:limit]
     items = []
     for number, row in enumerate(rows, start=(earlier or 0) + 1):
-        items.append(Revision(number, row.op, row.changed_at, row.key_id, diff(previous, row.data)))
+        changes = diff(previous, row.data)
+        items.append(Revision(number, row.op, row.changed_at, row.key_id, changes, row.proposal_id))
         previous = row.data
     return RevisionPage(items, cursor_at(rows[-1].seq) if more else None)

@@ -2,9 +2,10 @@
 
 A write commits through :func:`commit`, which first calls :func:`record`: for each record
 the transaction created, updated or deleted, one row of the change feed (``changes``, the
-record as the API serves it, and who wrote it), then the effects its record type declares
-(``RecordType.effects``: the stored measure documents, the search index), all in the
-transaction of the write. The API's writes, the seed loader and the CLI commit this way.
+record as the API serves it, who wrote it and the proposal it accepted, if any), then the
+effects its record type declares (``RecordType.effects``: the stored measure documents, the
+search index), all in the transaction of the write. The API's writes, the seed loader and
+the CLI commit this way.
 
 Whatever else commits a session (a script using the services, a test editing an ORM
 object) gets the same: :func:`install` hooks :func:`record` into every session's commit,
@@ -33,6 +34,7 @@ from service.services.registry import Changed, Op, RecordType, Registry
 
 PENDING = "register.changes"
 KEY_ID = "register.key_id"
+PROPOSAL_ID = "register.proposal_id"
 # Any constant will do, as long as nothing else takes this advisory lock.
 FEED_LOCK = 0x7265676973746572  # "register"
 
@@ -161,7 +163,7 @@ def record(session: Session) -> None:
         Changed(key, c.op, c.record, None if c.op == "delete" else c.type.dump(c.record))
         for (_, key), c in changes.items()
     ]
-    now, key_id = utcnow(), session.info.get(KEY_ID)
+    now, key_id, proposal_id = utcnow(), session.info.get(KEY_ID), session.info.get(PROPOSAL_ID)
     rows = [
         {
             "collection": c.type.collection,
@@ -170,6 +172,7 @@ def record(session: Session) -> None:
             "changed_at": now,
             "data": changed.document,
             "key_id": key_id,
+            "proposal_id": proposal_id,
         }
         for c, changed in zip(changes.values(), done, strict=True)
     ]
@@ -182,9 +185,11 @@ def record(session: Session) -> None:
             effect(session, kind, changed_)
 
 
-def commit(session: Session, key_id: str | None = None) -> None:
-    """Commit the write: its feed rows (naming ``key_id``, the API key) and effects with it."""
+def commit(session: Session, key_id: str | None = None, proposal_id: str | None = None) -> None:
+    """Commit the write: its feed rows (naming ``key_id``, the API key, and the accepted
+    proposal ``proposal_id`` that made it, if one did) and effects with it."""
     session.info[KEY_ID] = key_id
+    session.info[PROPOSAL_ID] = proposal_id
     record(session)
     session.commit()
 
@@ -193,3 +198,4 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # committed (recorded) or rolled back (void)
         session.info.pop(PENDING, None)
         session.info.pop(KEY_ID, None)
+        session.info.pop(PROPOSAL_ID, None)

@@ -51,10 +51,15 @@ class Precondition:
 
 @dataclass(frozen=True)
 class Author:
-    """Who writes: the API key, and the ``Idempotency-Key`` of a POST if it sent one."""
+    """Who writes: the API key, and the ``Idempotency-Key`` of a POST if it sent one.
+
+    ``proposal_id`` names the proposal a reviewer accepted (``services/proposals.py``): the
+    feed row of the write names it beside the key.
+    """
 
     key_id: str | None
     request: idempotency.Request | None = None
+    proposal_id: str | None = None
 
 
 # A PostgreSQL advisory lock, taken with two keys (a space apart from the one-key
@@ -64,6 +69,15 @@ TREE_LOCK = (0x74726565, 0)
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def lock(session: Session, model: type[Base], key: str) -> None:
+    """Take the lock of row ``key`` of ``model``, held until the commit or rollback.
+
+    For services that serialise their own writes as the record writes do (a proposal's
+    decision): one at a time, and each after reading what the one before committed.
+    """
+    _lock(session, model, key)
 
 
 def _lock(session: Session, model: type[Base], key: str) -> None:
@@ -113,7 +127,7 @@ def _commit(session: Session, author: Author, written: Written) -> Written:
     idempotent request, its outcome, together."""
     if author.request is not None:
         idempotency.remember(session, author.key_id, author.request, written)
-    unit_of_work.commit(session, author.key_id)
+    unit_of_work.commit(session, author.key_id, author.proposal_id)
     return written
 
 
