@@ -162,6 +162,48 @@ def seed_command(seeds_dir: Path | None, on_start: bool, force: bool) -> None:
     click.echo(str(report))
 
 
+@main.command("ingest")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--published-on", help="Publication date: YYYY-MM-DD.")
+@click.option("--url", help="Where the article was published.")
+@click.option("--title", help="The article's headline (default: its first line).")
+@click.option("--publisher", help="Who published it.")
+@click.option("--language", default="en", show_default=True, help="ISO 639-1 code.")
+def ingest_command(
+    paths: tuple[Path, ...],
+    published_on: str | None,
+    url: str | None,
+    title: str | None,
+    publisher: str | None,
+    language: str,
+) -> None:
+    """Store articles from text files and propose the records each supports, for review."""
+    from sqlalchemy.orm import Session
+
+    from service.extensions import make_engine
+    from service.services import ingest
+
+    engine = make_engine(settings().database_url)
+    failed = 0
+    with Session(engine) as session:
+        for path in paths:
+            try:
+                fields = {"url": url, "title": title, "publisher": publisher}
+                source, made = ingest.ingest_file(session, path, published_on, language, fields)
+            except ingest.IngestError as error:
+                session.rollback()
+                click.echo(f"{path}: not ingested: {error}", err=True)
+                failed += 1
+                continue
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(made.items())) or "nothing"
+            click.echo(f"{path}: source {source}: proposed {kinds}")
+    engine.dispose()
+    if failed:
+        sys.exit(1)
+
+
 @main.command("openapi")
 @click.option("--check", is_flag=True, help="Fail if openapi/openapi.json is out of date.")
 def openapi_command(check: bool) -> None:

@@ -110,7 +110,7 @@ def test_create_with_a_taken_id_is_a_409(client: FlaskClient, key: dict[str, str
     assert "already exists" in r.json["detail"]
 
 
-def test_post_source_stores_text_with_hash_and_same_text_returns_the_stored_source(
+def test_post_source_stores_text_with_hash_and_same_text_is_a_409_naming_the_stored_source(
     client: FlaskClient, session: Session, key: dict[str, str]
 ) -> None:
     text = "Seoul said on Monday it would review its options. \u201cWe will act,\u201d it said."
@@ -122,9 +122,9 @@ def test_post_source_stores_text_with_hash_and_same_text_returns_the_stored_sour
     again = client.post(
         "/v1/sources", json={**source, "id": "another-id", "text": text}, headers=key
     )
-    assert again.status_code == 200, again.json
-    assert again.json["id"] == "test-article"
-    assert again.headers["Location"] == "/v1/sources/test-article"
+    assert again.status_code == 409, again.json
+    assert "source 'test-article'" in again.json["detail"]
+    assert again.json["errors"][0]["name"] == "text"
     assert (
         session.scalar(select(func.count()).select_from(Source).where(Source.id == "another-id"))
         == 0

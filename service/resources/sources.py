@@ -7,10 +7,14 @@ from typing import Any
 
 from flask.views import MethodView
 
+from service.auth import requires
 from service.extensions import db
+from service.extraction import EXTRACTOR
 from service.resources import writes
 from service.resources.common import LINK_HEADER, Blueprint, paged, rendered
+from service.resources.writes import documented
 from service.schemas.common import CitationSchema
+from service.schemas.proposals import ExtractionSchema
 from service.schemas.sources import (
     CitationPageSchema,
     CitationQuery,
@@ -21,7 +25,7 @@ from service.schemas.sources import (
     SourceQueryArgs,
     SourceSchema,
 )
-from service.services import sources
+from service.services import ingest, sources
 from service.services.documents import document
 
 blp = Blueprint(
@@ -43,16 +47,18 @@ class Sources(MethodView):
         return paged(lambda a: sources.list_(db.session, a), args, SourceSchema)
 
     @writes.creates(blp, sources.RECORD)
-    @blp.alt_response(
-        200,
-        schema=SourceSchema,
-        headers=writes.WRITE_HEADERS,
-        description="The same text is already stored: the source that holds it.",
-        success=True,
-    )
     def post(self, data: SourceData) -> Any:
-        """Store an article with its text; the same text again answers with the stored source."""
-        return writes.create(sources.RECORD, data)
+        """Store an article with its text, and propose the records it supports.
+
+        The text is stored byte for byte; the same text again is a 409 naming the source
+        that holds it. The extractor then reads the article and stores its proposals for
+        review (`GET /v1/proposals?source=<id>`, with a `review` key): nothing it reads is
+        public until a reviewer accepts it.
+        """
+        response = writes.create(sources.RECORD, data)
+        if response.status_code == 201 and "Idempotent-Replayed" not in response.headers:
+            ingest.extract_quietly(db.session, data["id"])
+        return response
 
 
 @blp.route("/<string:source_id>")
@@ -93,3 +99,19 @@ class SourceCitations(MethodView):
         Each is `text[start:end]` of the source, verbatim.
         """
         return paged(lambda a: sources.citations(db.session, source_id, a), args, CitationSchema)
+
+
+@blp.route("/<string:source_id>/extract")
+class SourceExtraction(MethodView):
+    @requires("review")
+    @documented(blp, "SERVICE_UNAVAILABLE")
+    @blp.not_found
+    @blp.response(200, ExtractionSchema)
+    def post(self, source_id: str) -> Any:
+        """Run the extractor over a source again; its pending proposals are superseded.
+
+        The proposals of this run are listed; those decided before (accepted or rejected)
+        stay as they were. Needs a key with the `review` scope.
+        """
+        made = ingest.extract(db.session, source_id)
+        return {"source": source_id, "extractor": EXTRACTOR, "proposals": made}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -215,10 +216,9 @@ deleted: the 409 names them."""
 
 
 def _described(func: F, description: str) -> F:
-    """Give a view whose docstring is one line the description its kind of write shares."""
-    summary = (func.__doc__ or "").strip()
-    if "\n" not in summary:
-        func.__doc__ = f"{summary}\n\n{description}"
+    """Add to a view's docstring the description its kind of write shares."""
+    own = inspect.cleandoc(func.__doc__ or "")
+    func.__doc__ = f"{own}\n\n{description}"
     return func
 
 

@@ -186,3 +186,23 @@ class RejectSchema(ma.Schema):
         ],
         metadata={"description": "Why the proposal is wrong; kept with it, never published."},
     )
+
+
+class ExtractionSchema(ma.Schema):
+    """What one run of the extractor over a source proposed."""
+
+    source = ma.fields.String(
+        metadata={"description": "The source read.", "example": "seoul-could-send-weapons-article"}
+    )
+    extractor = ma.fields.String(
+        metadata={
+            "description": "The extractor's name and version.",
+            "example": "register-extractor 0.1",
+        }
+    )
+    proposals = ma.fields.List(
+        ma.fields.Nested(ProposalSchema),
+        metadata={
+            "description": "The proposals of this run; the pending ones before it are superseded."
+        },
+    )

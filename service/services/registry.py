@@ -96,7 +96,7 @@ class RecordType:
     create_schema: type[ma.Schema] | None = None
     update_schema: type[ma.Schema] | None = None  # a PATCH's fields, each optional
     put: Put | None = None
-    # What else a POST of the same content answers with instead (the same article again).
+    # The record already holding this content: a POST of it again is a 409 naming it.
     twin: Callable[[Session, Any], Base | None] | None = None
     # Whether a write of these fields must run alone (a measure linking a parent).
     exclusive: Callable[[Mapping[str, Any]], bool] | None = None

@@ -145,8 +145,13 @@ def create(session: Session, collection: str, data: RecordData, author: Author) 
     if stored := _replay(session, author):
         return stored
     if kind.twin is not None and (twin := kind.twin(session, data)) is not None:
-        # The same content again (the same article): answer with the record that holds it.
-        return _commit(session, author, _written(session, kind, twin))
+        # The same content again (the same article): a 409 naming the record that holds it.
+        key_ = str(getattr(twin, kind.key))
+        raise Conflict(
+            f"The same content is already stored as {kind.label} '{key_}':"
+            f" GET /v1/{kind.collection}/{key_}.",
+            "text",
+        )
     if session.get(kind.model, key) is None:
         record, outcome = kind.put(session, data)
         if outcome == "created":
