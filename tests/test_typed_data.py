@@ -49,6 +49,7 @@ from service.schemas.measures import (
     StatusChangeData,
     StatusChangeInSchema,
 )
+from service.schemas.organisations import OrganisationQuery, OrganisationQueryArgs
 from service.schemas.provenance import FlagData, FlagSchema
 from service.schemas.relations import RelationQuery, RelationQueryArgs
 from service.schemas.revisions import RevisionQuery, RevisionQueryArgs
@@ -107,6 +108,7 @@ TYPED: dict[type[ma.Schema], type] = {
     CountryQueryArgs: CountryQuery,
     CountryMeasuresQueryArgs: CountryMeasuresQuery,
     CountryMeasuresArgs: CountryMeasuresAsOfQuery,
+    OrganisationQueryArgs: OrganisationQuery,
     SourceQueryArgs: SourceQuery,
     CitationQueryArgs: CitationQuery,
     TimelineQueryArgs: TimelineQuery,
