@@ -21,7 +21,7 @@ from service.seeding import load
 from service.services import organisations
 from tests.helpers import every
 from tests.test_seeds import SEEDS
-from tests.test_writes import new_measure
+from tests.test_writes import new_actor, new_measure
 
 EU_ON_RU = new_measure(
     id="test-eu-sanctions-on-russia",
@@ -204,3 +204,19 @@ def test_the_seeds_name_exactly_the_organisations_of_the_vocabulary(session: Ses
         organisations.seed(session, {"KR": {"name": "Korea"}})
     with pytest.raises(InvalidReference, match="missing organisations"):
         organisations.seed(session, {"EU": {"name": "European Union"}})
+
+
+def test_an_actor_of_an_organisation_is_exported_without_a_country(
+    client: FlaskClient, key: dict[str, str]
+) -> None:
+    body = new_actor(id="test-eu-spokesperson", kind="intergovernmental_org", country="eu")
+    r = client.post("/v1/actors", json=body, headers=key)
+    assert r.status_code == 201, r.json
+    assert r.json["country"] == "EU"
+    assert [a["id"] for a in every(client, "/v1/actors?country=EU")] == ["test-eu-spokesperson"]
+    entities = {
+        e["id"]: e
+        for e in map(json.loads, client.get("/v1/export/ftm").get_data(as_text=True).splitlines())
+    }
+    actor = entities["register-actor-test-eu-spokesperson"]
+    assert actor["schema"] == "Organization" and "country" not in actor["properties"]

@@ -129,7 +129,7 @@ class Mapper:
             key,
             name=data["name"],
             alias=data["aliases"],
-            country=data["country"],
+            country=self.states_only([data["country"]] if data["country"] else []),
             keywords=kind,
             **role,
         )
