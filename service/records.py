@@ -8,7 +8,15 @@ writes through the services records what it changed.
 
 from __future__ import annotations
 
-from service.services import actors, countries, measures, sources, statements, triggers
+from service.services import (
+    actors,
+    countries,
+    measures,
+    organisations,
+    sources,
+    statements,
+    triggers,
+)
 from service.services.registry import Registry
 from service.services.unit_of_work import UnitOfWork
 
@@ -20,6 +28,7 @@ REGISTRY = Registry(
         statements.RECORD,
         actors.RECORD,
         sources.RECORD,
+        organisations.RECORD,
         countries.RECORD,
     )
 )

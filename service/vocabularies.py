@@ -142,6 +142,26 @@ AT_LEAST: Final = MappingProxyType(
     {"stated": ("stated",), "derived": ("stated", "derived"), "inferred": tuple(BASES)}
 )
 
+# The international organisations that may hold a role in a measure or a trigger, by the
+# code the API names them with (``models/country.py``), each with its name. A code is never
+# an ISO 3166-1 alpha-2 code in use: ``EU`` and ``UN`` are the codes ISO reserves for those
+# bodies; the others have three letters or more (``AFRU``: ``AU`` is Australia's). Their
+# aliases are in ``seeds/organisations.yaml``, which must name each of them.
+ORGANISATIONS: Final = _vocab(
+    EU="European Union",
+    UN="United Nations",
+    UNSC="United Nations Security Council",
+    UNGA="United Nations General Assembly",
+    NATO="North Atlantic Treaty Organization",
+    G7="Group of Seven",
+    G20="Group of Twenty",
+    ASEAN="Association of Southeast Asian Nations",
+    AFRU="African Union",
+    IAEA="International Atomic Energy Agency",
+    OSCE="Organization for Security and Co-operation in Europe",
+    COE="Council of Europe",
+)
+
 # The kinds of a timeline entry, in the order entries of one date are listed.
 TIMELINE_KINDS: Final = ("statement", "status_change", "trigger")
 

@@ -61,7 +61,7 @@ def _list(client: FlaskClient, collection: str, **params: Any) -> list[dict[str,
 
 def _register(client: FlaskClient) -> Copy:
     """The whole register as the API serves it."""
-    key = {"countries": "code"}
+    key = {"countries": "code", "organisations": "code"}
     return {
         collection: {item[key.get(collection, "id")]: item for item in _list(client, collection)}
         for collection in COLLECTIONS

@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.exports.csv import cell, guard, item_text, partial_date
-from service.models import Actor, Citation, Country, Measure, Source, Statement, Trigger
+from service.models import (
+    Actor,
+    Citation,
+    Country,
+    Measure,
+    Organisation,
+    Source,
+    Statement,
+    Trigger,
+)
 from service.schemas.actors import ActorCreateSchema
 from service.services import actors
 from tests.helpers import every as _all
@@ -32,6 +41,7 @@ LISTS = [
 ]
 MODELS = {
     "countries": Country,
+    "organisations": Organisation,
     "sources": Source,
     "actors": Actor,
     "triggers": Trigger,
@@ -346,7 +356,8 @@ def test_bulk_export_lists_every_reference_before_it_is_used(client: FlaskClient
             assert citation["source"] in seen["sources"]
         if name == "measures":
             assert record["parent"] is None or record["parent"] in seen["measures"]
-            assert all(c["country"] in seen["countries"] for c in record["countries"])
+            parties = seen["countries"] | seen["organisations"]
+            assert all(c["country"] in parties for c in record["countries"])
         if name == "statements":
             assert record["actor"] in seen["actors"]
             if record["about"]:

@@ -73,7 +73,7 @@ def test_find_marks_organisations_with_the_register_party_codes() -> None:
     mentions = find(text)
     assert {m.kind for m in mentions} == {"organisation"}
     assert [m.code for m in mentions] == [
-        "UNSC", "EU", "EU", "NATO", "G7", "G20", "UN", "ASEAN", "AU", "IAEA", "OSCE", "EU",
+        "UNSC", "EU", "EU", "NATO", "G7", "G20", "UN", "ASEAN", "AFRU", "IAEA", "OSCE", "EU",
     ]  # fmt: skip
     assert mentions[-1].how == "metonym"
 
@@ -132,3 +132,14 @@ def test_find_takes_the_registers_own_aliases() -> None:
         ("KR", "country", "the presidential office in Yongsan", "alias"),
         ("EU", "organisation", "Team Europe", "alias"),
     ]
+
+
+def test_every_organisation_the_gazetteer_knows_is_a_party_of_the_register() -> None:
+    """Its codes are the register's (an ``AU`` would be Australia, not the African Union)."""
+    from service import vocabularies as vocab
+    from service.extraction.places import ORGANISATION_ROWS
+
+    rows = [row for row in ORGANISATION_ROWS.splitlines() if row and not row[0].isspace()]
+    codes = {row.split("|")[0] for row in rows}
+    assert {"EU", "UNSC", "NATO", "AFRU"} <= codes
+    assert codes <= set(vocab.ORGANISATIONS), codes - set(vocab.ORGANISATIONS)

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Connection, delete, event, inspect, select
 from sqlalchemy.orm import Session
 
+from service import vocabularies as vocab
 from service.cli import alembic_config, migrate
 from service.extensions import make_engine
 from service.models import Measure, MeasureDocument, MeasureStatusChange
@@ -250,7 +251,12 @@ def test_the_migration_stores_the_documents_of_the_measures_already_there(
         assert _stored(session) == written
         # 0007's country_roles, letter for letter: reloading the seeds then changes nothing.
         assert _keys(session) == keys
-        assert load(session, seeds).changed == 0
+        report = load(session, seeds)
+        # Going below 0011 drops the organisations (seeded reference data, as the migration
+        # says); the reload puts them back and changes nothing else.
+        organisations = report.counts.pop("organisations")
+        assert organisations["created"] == len(vocab.ORGANISATIONS), str(report)
+        assert report.changed == 0, str(report)
     engine.dispose()
     assert len(written) > 10
 

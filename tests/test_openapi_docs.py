@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.cli import OPENAPI_PATH
 from service.config import PROJECT_ROOT
-from service.models import Actor, Citation, Country, Measure, Source, Statement, Trigger
+from service.models import Actor, Citation, Measure, Party, Source, Statement, Trigger
 from service.schemas.common import SLUG_PATTERN
 
 SPECTRAL = PROJECT_ROOT / "node_modules" / ".bin" / "spectral"
@@ -198,7 +198,8 @@ def _ids(session: Session) -> dict[str, set[str]]:
             ("citations", Citation),
         ]
     }
-    ids["countries"] = set(session.scalars(select(Country.code)))
+    # Codes name parties: countries and organisations share them (models/country.py).
+    ids["countries"] = set(session.scalars(select(Party.code)))
     return ids
 
 

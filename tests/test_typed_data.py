@@ -49,6 +49,7 @@ from service.schemas.measures import (
     StatusChangeData,
     StatusChangeInSchema,
 )
+from service.schemas.organisations import OrganisationQuery, OrganisationQueryArgs
 from service.schemas.proposals import (
     AcceptData,
     AcceptSchema,
@@ -117,6 +118,7 @@ TYPED: dict[type[ma.Schema], type] = {
     CountryQueryArgs: CountryQuery,
     CountryMeasuresQueryArgs: CountryMeasuresQuery,
     CountryMeasuresArgs: CountryMeasuresAsOfQuery,
+    OrganisationQueryArgs: OrganisationQuery,
     SourceQueryArgs: SourceQuery,
     CitationQueryArgs: CitationQuery,
     TimelineQueryArgs: TimelineQuery,

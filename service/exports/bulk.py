@@ -1,10 +1,10 @@
 """The whole register as one NDJSON stream, in an order a loader can follow.
 
 Each line is ``{"collection": name, "record": {...}}`` with the record exactly as the
-API's item endpoint serves it. Collections come in dependency order (countries, sources,
-actors, triggers, measures, statements), each by id, except that a measure's parent
-always comes before its stages, so every reference points back to a line already read.
-The last line is ``{"meta": {...}}``: the counts of what was written and the newest
+API's item endpoint serves it. Collections come in dependency order (countries,
+organisations, sources, actors, triggers, measures, statements), each by id, except that a
+measure's parent always comes before its stages, so every reference points back to a line
+already read. The last line is ``{"meta": {...}}``: the counts of what was written and the newest
 ``updated_at``. A stream cut short has no meta line. There is no wall-clock timestamp:
 the same register exports to the same bytes, so checksums and the ETag mean something.
 """

@@ -165,6 +165,7 @@ ACTOR: list[Column] = [
     *fields("created_at", "updated_at"),
 ]
 COUNTRY = fields("code", "alpha3", "name", "official_name", "aliases", "created_at", "updated_at")
+ORGANISATION = fields("code", "name", "official_name", "aliases", "created_at", "updated_at")
 SOURCE = fields(
     "id",
     "title",

@@ -2,7 +2,10 @@
 
 FtM has no schema for a state, so each country a record involves becomes a
 ``PublicBody`` (topic ``gov.national``) named after it: the closest documented fit, and
-what FtM's ``LegalEntity`` ranges (``Event.involved``, ``Sanction.entity``) accept.
+what FtM's ``LegalEntity`` ranges (``Event.involved``, ``Sanction.entity``) accept. An
+international organisation that holds a role (the EU, the UN Security Council) becomes an
+``Organization`` under its own name, pointed to where a country would be; it has no
+``country`` property of its own, and its members are never added in its place.
 
 - source → ``Article``; actor → ``Person`` (people, experts) or ``PublicBody``
   (governments, their bodies and agencies) or ``Organization`` (the rest);
@@ -29,7 +32,7 @@ from followthemoney.util import make_entity_id
 from sqlalchemy.orm import Session
 
 from service.exports.csv import item_text, partial_date
-from service.models import Country, Measure
+from service.models import Country, Measure, Party
 
 PERSON_KINDS = frozenset({"person", "expert"})
 STATE_KINDS = frozenset({"government", "government_body", "intelligence_agency"})
@@ -61,13 +64,25 @@ class Mapper:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.countries: set[str] = set()
+        self.countries: set[str] = set()  # every party pointed to, countries or not
+        self.kinds: dict[str, str] = {}  # party code -> its kind, read once
         self.titles: dict[str, str] = {}  # trigger id -> title, for a sanction's reason
 
     def country(self, code: str) -> str:
-        """The id of the state entity of ``code``, noted for ``states``."""
+        """The id of the entity of the party ``code``, noted for ``states``."""
         self.countries.add(code)
-        return entity_id("country", code)
+        return entity_id(self.kind(code), code)
+
+    def kind(self, code: str) -> str:
+        """``country`` or ``organisation``: the kind of the party ``code``."""
+        if code not in self.kinds:
+            party = self.session.get(Party, code)
+            self.kinds[code] = party.kind if party is not None else "country"
+        return self.kinds[code]
+
+    def states_only(self, codes: Iterable[str]) -> list[str]:
+        """The codes of ``codes`` that are countries: what FtM's ``country`` properties take."""
+        return [code for code in codes if self.kind(code) == "country"]
 
     def citations(
         self, owner: str, citations: Iterable[Data], role: str = "evidence"
@@ -114,7 +129,7 @@ class Mapper:
             key,
             name=data["name"],
             alias=data["aliases"],
-            country=data["country"],
+            country=self.states_only([data["country"]] if data["country"] else []),
             keywords=kind,
             **role,
         )
@@ -130,7 +145,7 @@ class Mapper:
             name=data["title"],
             summary=data["description"],
             date=partial_date(data["occurred_on"], data["occurred_on_precision"]),
-            country=[c["country"] for c in data["countries"]],
+            country=self.states_only(c["country"] for c in data["countries"]),
             involved=[self.country(c["country"]) for c in data["countries"]],
             keywords=[data["kind"], data["verification"]],
             proof=[entity_id("source", c["source"]) for c in data["citations"]],
@@ -163,7 +178,7 @@ class Mapper:
             notes=data["condition"],
             date=partial_date(data["announced_on"], data["announced_on_precision"]),
             startDate=partial_date(data["effective_on"], data["effective_on_precision"]),
-            country=[c["country"] for c in data["countries"]],
+            country=self.states_only(c["country"] for c in data["countries"]),
             involved=involved,
             organizer=[self.country(code) for code in codes["imposer"]],
             keywords=[data["type"], data["status"]],
@@ -195,7 +210,7 @@ class Mapper:
                 entity_id("measure", f"{data['id']}-sanction-{target}"),
                 entity=self.country(target),
                 authority=authority,
-                country=imposers,
+                country=self.states_only(imposers),
                 program=program,
                 reason=reasons,
                 summary=data["summary"],
@@ -247,23 +262,37 @@ class Mapper:
             )
 
     def name(self, code: str) -> str:
-        """The name of the country ``code``."""
-        country = self.session.get(Country, code)
-        return country.name if country else code
+        """The name of the party ``code``."""
+        party = self.session.get(Party, code)
+        return party.name if party else code
 
     def states(self) -> Iterator[EntityProxy]:
-        """A ``PublicBody`` for each country that an exported entity points to."""
+        """An entity for each party an exported entity points to.
+
+        A country is a ``PublicBody``; an organisation an ``Organization``, named as itself.
+        """
         for code in sorted(self.countries):
-            country = self.session.get(Country, code)
-            if country is None:
+            party = self.session.get(Party, code)
+            if party is None:
+                continue
+            if not isinstance(party, Country):
+                yield make(
+                    "Organization",
+                    entity_id(party.kind, code),
+                    name=party.name,
+                    alias=[party.official_name, *party.aliases],
+                    topics="gov.igo",
+                    description=f"{party.name}, an international organisation (register"
+                    f" code {code}); a role it holds is its own, not its members'.",
+                )
                 continue
             yield make(
                 "PublicBody",
                 entity_id("country", code),
-                name=country.name,
-                alias=[country.official_name, *country.aliases],
+                name=party.name,
+                alias=[party.official_name, *party.aliases],
                 country=code,
                 jurisdiction=code,
                 topics="gov.national",
-                description=f"The state of {country.name} (ISO 3166-1 {code}).",
+                description=f"The state of {party.name} (ISO 3166-1 {code}).",
             )

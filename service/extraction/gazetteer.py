@@ -18,6 +18,7 @@ from typing import Final, Literal
 
 import pycountry
 
+from service import vocabularies as vocab
 from service.extraction.places import (
     CONTEXTUAL,
     COUNTRY_ROWS,
@@ -29,7 +30,8 @@ Kind = Literal["country", "organisation", "actor"]
 How = Literal["name", "demonym", "capital", "metonym", "context", "alias", "actor", "none"]
 
 # The party codes organisations have in the register (see the parties table).
-ORGANISATIONS: Final = ("EU", "UNSC", "NATO", "G7", "G20", "UN", "ASEAN", "AU", "IAEA", "OSCE")
+# The register's organisation codes (``vocabularies.ORGANISATIONS``): never an ISO code.
+ORGANISATIONS: Final = frozenset(vocab.ORGANISATIONS)
 
 
 @dataclass(frozen=True, slots=True)

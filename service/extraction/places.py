@@ -143,17 +143,19 @@ EU|European Union;EU;E.U.|||Brussels;European Commission;European Council
     ;Council of the European Union;Council of the EU
 UNSC|UN Security Council;U.N. Security Council;United Nations Security Council
     ;Security Council;UNSC|||
-UN|United Nations;UN;U.N.;UN General Assembly;U.N. General Assembly
-    ;United Nations General Assembly|||
+UNGA|UN General Assembly;U.N. General Assembly;United Nations General Assembly
+    ;General Assembly|||
+UN|United Nations;UN;U.N.|||
 NATO|NATO;Nato;North Atlantic Treaty Organization;North Atlantic Treaty Organisation
     ;North Atlantic Alliance|||
 G7|G7;G-7;Group of Seven|||
 G20|G20;G-20;Group of 20;Group of Twenty|||
 ASEAN|ASEAN;Association of Southeast Asian Nations|||
-AU|African Union|||
+AFRU|African Union|||
 IAEA|IAEA;International Atomic Energy Agency|||
 OSCE|OSCE;Organization for Security and Co-operation in Europe
     ;Organization for Security and Cooperation in Europe|||
+COE|Council of Europe|||
 """
 
 # Longer names that contain a place's name but are not that place: matched to be dropped.

@@ -4,7 +4,7 @@ from service.models.actor import Actor, actor_citations
 from service.models.api_key import ApiKey
 from service.models.base import Base
 from service.models.change import Change
-from service.models.country import Country
+from service.models.country import Country, Organisation, Party
 from service.models.idempotency import IdempotentRequest
 from service.models.measure import (
     Measure,
@@ -34,6 +34,8 @@ __all__ = [
     "MeasureItem",
     "MeasureStatusChange",
     "MeasureTrigger",
+    "Organisation",
+    "Party",
     "Proposal",
     "Source",
     "Statement",

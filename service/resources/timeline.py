@@ -14,7 +14,7 @@ from service.schemas.timeline import (
     TimelineQuery,
     TimelineQueryArgs,
 )
-from service.services import countries, timeline
+from service.services import countries, organisations, timeline
 
 blp = Blueprint(
     "timeline",
@@ -55,4 +55,22 @@ class CountryTimeline(MethodView):
         country = countries.get(db.session, code)
         return paged(
             lambda a: timeline.list_(db.session, a, country.code), args, TimelineEntrySchema
+        )
+
+
+@blp.list_route("/organisations/<string:code>/timeline")
+class OrganisationTimeline(MethodView):
+    @blp.etag
+    @blp.not_found
+    @blp.query(TimelineQueryArgs)
+    @blp.response(200, TimelinePageSchema, headers=LINK_HEADER)
+    def get(self, args: TimelineQuery, code: str) -> Any:
+        """List the dated timeline of the records that involve an organisation.
+
+        As a country's timeline: triggers and measures in which the organisation itself
+        plays a role, and statements by its actors or about those records.
+        """
+        organisation = organisations.get(db.session, code)
+        return paged(
+            lambda a: timeline.list_(db.session, a, organisation.code), args, TimelineEntrySchema
         )

@@ -11,7 +11,15 @@ from service.schemas.common import OPAQUE, Term
 
 # The registry's collections (service/records.py), in its order: schemas sit below the
 # services that declare them, so a test holds this literal to the registry.
-COLLECTIONS = ("measures", "triggers", "statements", "actors", "sources", "countries")
+COLLECTIONS = (
+    "measures",
+    "triggers",
+    "statements",
+    "actors",
+    "sources",
+    "organisations",
+    "countries",
+)
 OPS = ("create", "update", "delete")
 
 

@@ -99,17 +99,23 @@ def term(vocabulary: Mapping[str, str], name: str | None = None, **kwargs: Any) 
 
 
 ISO_CODES = sorted(c.alpha_2 for c in pycountry.countries)
+# Whatever may hold a country's role: each ISO 3166-1 country, and each organisation
+# (``models/country.py`` says why they share the field). A closed list, so the schema
+# checks it without the database and the document lists every code.
+PARTY_CODES = ISO_CODES + sorted(vocab.ORGANISATIONS)
 
 
 def country_code(**kwargs: Any) -> Term:
-    """An ISO 3166-1 alpha-2 code in either case, documented in upper case."""
+    """A party's code in either case, documented in upper case: a country or an organisation."""
     kwargs["metadata"] = {"example": "KR"} | kwargs.get("metadata", {})
     return Term(
         "CountryCode",
-        ISO_CODES,
-        "ISO 3166-1 alpha-2 country code; lookups are case-insensitive (`kr` is `KR`).",
+        PARTY_CODES,
+        "ISO 3166-1 alpha-2 country code, or the code of an international organisation"
+        " (`EU`, `UNSC`, `NATO`, `G7`…: `GET /v1/organisations`), which holds its roles as"
+        " one party, never as its members; lookups are case-insensitive (`kr` is `KR`).",
         case_insensitive=True,
-        error="Not an ISO 3166-1 alpha-2 country code.",
+        error="Not an ISO 3166-1 alpha-2 country code nor an organisation's code.",
         **kwargs,
     )
 

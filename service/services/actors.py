@@ -104,5 +104,5 @@ RECORD = RecordType(
     columns=csv.ACTOR,
     ftm=Mapper.actors,
     seed=Seed("actors.yaml"),
-    refers_to=("countries", "sources"),
+    refers_to=("countries", "organisations", "sources"),
 )

@@ -1,5 +1,9 @@
 """The country and role filter of measures, and the key on each measure's row that serves it.
 
+A country here is any party (``models/country.py``): ``EU:imposer`` is the token of the EU
+as imposer, and ``country=EU&role=imposer`` finds what the EU itself imposed. No token is
+ever written for an organisation's members.
+
 ``measures.country_roles`` holds a measure's countries as tokens: ``KR:imposer`` for each
 pair, ``KR:*`` for each country and ``*:imposer`` for each role, each wrapped in spaces
 (" *:imposer  KR:*  KR:imposer "). The service writes it with the countries
@@ -67,7 +71,7 @@ def has(country: str | None, role: str | None) -> TextClause:
     if role:
         conditions.append("c.role = :role")
         binds.append(bindparam("role", role, String(), unique=True))
-    # The token holds letters, ':' and '*' only; instr() reads no wildcards anyway.
+    # The token holds letters, digits (G7), ':' and '*' only; instr() reads no wildcards anyway.
     row = "instr(measures.country_roles, ' ' || :token || ' ') > 0"
     exists = f"EXISTS (SELECT 1 FROM measure_countries c WHERE {' AND '.join(conditions)})"
     return _HasCountryRole(f"{row} AND {exists}").bindparams(*binds)

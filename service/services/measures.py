@@ -306,5 +306,5 @@ RECORD = RecordType(
     columns=csv.MEASURE,
     ftm=Mapper.measures,
     seed=Seed("measures.yaml"),
-    refers_to=("countries", "sources", "actors", "triggers"),
+    refers_to=("countries", "organisations", "sources", "actors", "triggers"),
 )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.errors import InvalidReference, NotFound
-from service.models import Citation, Country, Source
+from service.models import Citation, Party, Source
 from service.models.base import Base
 from service.quotes import Folded, QuoteError
 from service.schemas.common import CitationInData, CountryRoleData
@@ -44,7 +44,8 @@ def contains(
 def country_roles(
     session: Session, entries: Sequence[CountryRoleData], make: Callable[[str, str], C]
 ) -> list[C]:
-    """``make(code, role)`` for each ``{country, role}``; unknown or repeated pairs are a 422."""
+    """``make(code, role)`` for each ``{country, role}`` (a country or an organisation);
+    unknown or repeated pairs are a 422."""
     rows, seen = [], set()
     for index, entry in enumerate(entries):
         code = require_country(session, entry["country"], f"countries.{index}.country")
@@ -64,11 +65,16 @@ def require(session: Session, model: type[M], key: str, field: str, label: str) 
 
 
 def require_country(session: Session, code: str, field: str) -> str:
-    """The code of the country ``code`` (any case), or a 422 naming ``field``."""
-    country = session.get(Country, code.upper())
-    if country is None:
-        raise InvalidReference(field, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
-    return country.code
+    """The code of the party ``code`` (any case), or a 422 naming ``field``.
+
+    A party is a country or an organisation (``models/country.py``): either holds a role.
+    """
+    party = session.get(Party, code.upper())
+    if party is None:
+        raise InvalidReference(
+            field, f"'{code}' is not an ISO 3166-1 alpha-2 country code nor an organisation's code"
+        )
+    return party.code
 
 
 def folded(session: Session, source: Source) -> Folded:

@@ -111,5 +111,5 @@ RECORD = RecordType(
     columns=csv.TRIGGER,
     ftm=Mapper.triggers,
     seed=Seed("triggers.yaml"),
-    refers_to=("countries", "sources"),
+    refers_to=("countries", "organisations", "sources"),
 )
