@@ -87,14 +87,14 @@ def api_work(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[st
     }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """YAML turns 2024-10-22 into a date; the schemas, like the API, take strings."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -102,7 +102,7 @@ def _read(path: Path) -> Any:
     if not path.exists():
         raise SeedError(path.name, None, "file not found")
     try:
-        return _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return plain(yaml.safe_load(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as error:
         raise SeedError(path.name, None, f"not valid YAML: {error}") from error
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from service.quotes import Folded
+from service.seeding import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -78,20 +79,9 @@ TRIGGER_FIELDS = (
 STATEMENT_FIELDS = ("id", "actor", "stance", "about", "said_on", "said_on_precision")
 
 
-def _plain(value: Any) -> Any:
-    """YAML reads 2024-10-22 as a date; labels hold the string the API takes."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _read(name: str) -> list[dict[str, Any]]:
     data = yaml.safe_load((SEEDS / name).read_text(encoding="utf-8"))
-    return [_plain(record) for record in data]
+    return [plain(record) for record in data]
 
 
 def _verbatim(folded: Folded, quote: str) -> str:
