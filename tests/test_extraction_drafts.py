@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from service.config import PROJECT_ROOT
 from service.extraction.drafts import drafts
@@ -90,3 +93,20 @@ def test_an_arms_deal_signed_by_the_buyer_has_the_supplier_as_imposer() -> None:
         {"country": "KR", "role": "imposer"},
         {"country": "PL", "role": "beneficiary"},
     ]
+
+
+def test_the_ingest_bench_stores_and_extracts_each_article_and_prints_its_figures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.extraction.ingest_bench import bench
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "article.txt").write_text(
+        "Japan imposed sanctions on North Korea on Friday, the government said.\n",
+        encoding="utf-8",
+    )
+    ((name, words, floor, whole),) = bench(tmp_path)
+    assert (name, words) == ("one", 11)
+    assert floor > 0 and whole > 0
+    assert "ms per 1,000 words" in capsys.readouterr().out
