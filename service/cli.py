@@ -166,7 +166,7 @@ def seed_command(seeds_dir: Path | None, on_start: bool, force: bool) -> None:
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--published-on", help="Publication date: YYYY-MM-DD.")
+@click.option("--published-on", help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
 @click.option("--url", help="Where the article was published.")
 @click.option("--title", help="The article's headline (default: its first line).")
 @click.option("--publisher", help="Who published it.")

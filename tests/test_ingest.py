@@ -26,6 +26,7 @@ SOURCE = {
     "title": "Japan imposes sanctions on North Korea over troops in Russia",
     "publisher": "Reuters",
     "published_on": "2024-12-27",
+    "published_on_precision": "day",
     "language": "en",
 }
 
@@ -178,3 +179,54 @@ def test_the_ingest_command_stores_files_and_prints_what_it_proposed(
     again = service(migrated_url, "ingest", str(article))
     assert again.returncode == 1
     assert "already stored as source 'japan-sanctions-" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("fields", "stored"),
+    [
+        (
+            {"published_on": "2024-12-01", "published_on_precision": "month"},
+            ("2024-12-01", "month"),
+        ),
+        ({"published_on": "2024-12-27"}, ("2024-12-27", "day")),  # a day unless told otherwise
+        ({}, (None, None)),
+    ],
+)
+def test_a_source_keeps_how_precisely_its_publication_date_is_known(
+    client: FlaskClient,
+    keys: tuple[dict[str, str], dict[str, str]],
+    fields: dict[str, str],
+    stored: tuple[str | None, str | None],
+) -> None:
+    writer, _ = keys
+    body = {"id": "dated-source", "text": "Seoul said so.", "language": "en", **fields}
+    r = client.post("/v1/sources", json=body, headers=writer)
+    assert r.status_code == 201, r.json
+    assert (r.json["published_on"], r.json["published_on_precision"]) == stored
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"published_on": "2024-12-27", "published_on_precision": "month"}, "published_on"),
+        ({"published_on_precision": "year"}, "published_on_precision"),
+        (
+            {"published_on": "2024-12-01", "published_on_precision": "week"},
+            "published_on_precision",
+        ),
+    ],
+)
+def test_a_publication_date_that_breaks_its_precision_is_a_422_naming_the_field(
+    client: FlaskClient,
+    session: Session,
+    keys: tuple[dict[str, str], dict[str, str]],
+    fields: dict[str, str],
+    field: str,
+) -> None:
+    writer, _ = keys
+    before = footprint(session)
+    body = {"id": "dated-source", "text": "Seoul said so.", "language": "en", **fields}
+    r = client.post("/v1/sources", json=body, headers=writer)
+    assert r.status_code == 422, r.json
+    assert r.json["errors"][0]["name"] == field
+    assert footprint(session) == before

@@ -172,6 +172,7 @@ SOURCE = fields(
     "publisher",
     "byline",
     "published_on",
+    "published_on_precision",
     "revised_on",
     "url",
     "language",

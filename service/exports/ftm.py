@@ -107,7 +107,7 @@ class Mapper:
             bodyText=data["text"],
             publisher=data["publisher"],
             author=data["byline"],
-            publishedAt=data["published_on"],
+            publishedAt=partial_date(data["published_on"], data.get("published_on_precision")),
             sourceUrl=data["url"],
             language=data["language"],
         )

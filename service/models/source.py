@@ -22,6 +22,8 @@ class Source(Timestamped, Base):
     publisher: Mapped[str | None] = mapped_column(String(200))
     byline: Mapped[str | None] = mapped_column(String(300))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
+    # How precisely it is known: day, month or year (a month or year date is its first day).
+    published_on_precision: Mapped[str | None] = mapped_column(String(5))
     revised_on: Mapped[dt.date | None] = mapped_column(Date)
     url: Mapped[str | None] = mapped_column(String(2000))
     language: Mapped[str] = mapped_column(String(8))

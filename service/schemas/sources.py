@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import validate
 
+from service import vocabularies as vocab
 from service.schemas.common import (
     CREATED,
     MAX_SOURCE_TEXT,
@@ -15,11 +16,13 @@ from service.schemas.common import (
     CitationSchema,
     ListArgs,
     ListQuery,
+    check_partial_dates,
     page_schema,
     record_date,
     search,
     slug,
     sort_arg,
+    term,
     text,
     timestamp,
     update_schema,
@@ -40,6 +43,13 @@ class SourceSchema(ma.Schema):
     publisher = ma.fields.String(allow_none=True, metadata={"example": "Stars and Stripes"})
     byline = ma.fields.String(allow_none=True)
     published_on = ma.fields.Date(allow_none=True)
+    published_on_precision = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "How precisely `published_on` is known: day, month or year.",
+            "example": "day",
+        },
+    )
     revised_on = ma.fields.Date(
         allow_none=True,
         metadata={"description": "The article's own 'Updated on' date.", "example": "2024-10-22"},
@@ -73,6 +83,7 @@ class SourceData(TypedDict):
     publisher: str | None
     byline: str | None
     published_on: dt.date | None
+    published_on_precision: str | None
     revised_on: dt.date | None
     url: str | None
     language: str
@@ -85,6 +96,15 @@ class SourceCreateSchema(ma.Schema):
     publisher = text(200, allow_none=True, load_default=None)
     byline = text(300, allow_none=True, load_default=None)
     published_on = record_date("When it was published.", allow_none=True, load_default=None)
+    published_on_precision = term(
+        vocab.DATE_PRECISIONS,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "How precisely `published_on` is known (default `day`): a month or"
+            " year date is the first day of its month or year."
+        },
+    )
     revised_on = record_date("Its own 'Updated on' date.", allow_none=True, load_default=None)
     url = ma.fields.Url(allow_none=True, load_default=None, validate=validate.Length(max=2000))
     language = ma.fields.String(
@@ -93,6 +113,21 @@ class SourceCreateSchema(ma.Schema):
         metadata={"description": "BCP 47: a language and an optional region.", "example": "en"},
     )
     text = text(MAX_SOURCE_TEXT, required=True)
+
+    @ma.post_load
+    def _day_by_default(self, data: dict[str, Any], **_: object) -> dict[str, Any]:
+        """A date sent without its precision is a day, as dates were before precisions."""
+        if data.get("published_on") is not None and data.get("published_on_precision") is None:
+            data["published_on_precision"] = "day"
+        return data
+
+    @ma.validates_schema
+    def _published(self, data: dict[str, Any], partial: object = False, **_: object) -> None:
+        if partial:
+            return  # a PATCH: the service checks the whole source it makes
+        if data.get("published_on") is not None and data.get("published_on_precision") is None:
+            return  # a day, by default (see _day_by_default)
+        check_partial_dates(data, ("published_on",))
 
 
 SourceUpdateSchema = update_schema(SourceCreateSchema, "SourceUpdateSchema")

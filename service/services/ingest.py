@@ -104,14 +104,21 @@ class IngestError(Exception):
     """An article file that cannot be stored: unreadable, or a record the API would refuse."""
 
 
-def _day(value: str | None) -> str | None:
-    """``2024-10-22`` checked as a date (sources store the day of publication)."""
+def _dated(value: str | None) -> tuple[str | None, str | None]:
+    """``2024-10-22``, ``2024-10`` or ``2024`` as a date and its precision."""
     if not value:
-        return None
+        return None, None
+    parts = value.split("-")
+    precision = {1: "year", 2: "month", 3: "day"}.get(len(parts))
+    padded = "-".join([*parts, *["01"] * (3 - len(parts))])
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        if precision is None:
+            raise ValueError(value)
+        return dt.date.fromisoformat(padded).isoformat(), precision
     except ValueError as error:
-        raise IngestError(f"--published-on: '{value}' is not a date (YYYY-MM-DD)") from error
+        raise IngestError(
+            f"--published-on: '{value}' is not YYYY-MM-DD, YYYY-MM or YYYY"
+        ) from error
 
 
 def ingest_file(
@@ -132,7 +139,7 @@ def ingest_file(
     if not text.strip():
         raise IngestError("the file is empty")
     first_line = text.strip().splitlines()[0][:500]
-    day = _day(published_on)
+    day, precision = _dated(published_on)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     stem = _SLUG.sub("-", path.stem.lower()).strip("-")[:60] or "article"
     body = {
@@ -142,6 +149,7 @@ def ingest_file(
         "publisher": fields.get("publisher"),
         "url": fields.get("url"),
         "published_on": day,
+        "published_on_precision": precision,
         "language": language,
     }
     try:
