@@ -110,3 +110,9 @@ def test_the_ingest_bench_stores_and_extracts_each_article_and_prints_its_figure
     assert (name, words) == ("one", 11)
     assert floor > 0 and whole > 0
     assert "ms per 1,000 words" in capsys.readouterr().out
+
+
+def test_a_diplomatic_act_in_the_past_tense_is_completed() -> None:
+    text = "South Korea summoned the Russian ambassador on Monday."
+    (draft,) = [d for d in drafts(analyse(text, PUBLISHED), "a") if d.kind == "measure"]
+    assert (draft.record["type"], draft.record["status"]) == ("diplomatic_action", "completed")

@@ -59,6 +59,8 @@ _DEPLOYMENT = re.compile(
     re.I,
 )
 _PARTY_KINDS = frozenset({"country", "organisation"})
+# Measures done once and for all: in the past tense, carried out in full.
+_ONE_OFF = frozenset({"diplomatic_action"})
 
 
 @dataclass
@@ -157,6 +159,9 @@ def _measures(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
         countries = _roles(sentence, cue, cue.meaning)
         if not countries:
             continue
+        if cue.meaning in _ONE_OFF and status.meaning == "in_force":
+            # A summons or an expulsion is over once done: carried out in full.
+            status = cues.Cue("completed", status.start, status.end, status.words)
         imposers = tuple(sorted(c["country"] for c in countries if c["role"] == "imposer"))
         record: dict[str, Any] = {
             "type": cue.meaning,
