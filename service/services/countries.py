@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import pycountry
 from sqlalchemy import String, cast, or_, select
@@ -10,11 +11,13 @@ from sqlalchemy.orm import Session
 
 from service.errors import InvalidReference
 from service.exports import csv
-from service.models import Country
+from service.models import Country, Party
 from service.schemas.countries import CountryQuery, CountrySchema
 from service.services.paging import Page, SortKey, changed_since, paginate
 from service.services.records import Outcome, contains, get_or_404, upsert
 from service.services.registry import RecordType, Seed
+
+P = TypeVar("P", bound=Party)
 
 SORT_KEYS = {
     "code": SortKey(Country.code),
@@ -30,19 +33,27 @@ def get(session: Session, code: str) -> Country:
 
 def list_(session: Session, args: CountryQuery) -> Page[Country]:
     """One page of countries, filtered and sorted as ``args`` ask."""
-    stmt = select(Country)
+    return parties(session, Country, SORT_KEYS, args)
+
+
+def parties(
+    session: Session, model: type[P], keys: Mapping[str, SortKey], args: Mapping[str, Any]
+) -> Page[P]:
+    """One page of ``model`` (countries or organisations): ``q`` matches the code, a name or
+    an alias; sorted and paged as ``args`` ask."""
+    stmt = select(model)
     if q := args.get("q"):
         stmt = stmt.where(
             or_(
-                Country.code == q.upper(),
-                contains(Country.name, q),
-                contains(Country.official_name, q),
-                contains(cast(Country.aliases, String), q),
+                model.code == q.upper(),
+                contains(model.name, q),
+                contains(model.official_name, q),
+                contains(cast(model.aliases, String), q),
             )
         )
-    stmt = changed_since(stmt, Country, args.get("changed_since"))
+    stmt = changed_since(stmt, model, args.get("changed_since"))
     return paginate(
-        session, stmt, SORT_KEYS, Country.code, args["sort"], args["limit"], args.get("cursor")
+        session, stmt, keys, model.code, args["sort"], args["limit"], args.get("cursor")
     )
 
 

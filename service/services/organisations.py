@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from service import vocabularies as vocab
@@ -17,8 +16,9 @@ from service.errors import InvalidReference
 from service.exports import csv
 from service.models import Organisation
 from service.schemas.organisations import OrganisationQuery, OrganisationSchema
-from service.services.paging import Page, SortKey, changed_since, paginate
-from service.services.records import Outcome, contains, get_or_404, upsert
+from service.services.countries import parties
+from service.services.paging import Page, SortKey
+from service.services.records import Outcome, get_or_404, upsert
 from service.services.registry import RecordType, Seed
 
 SORT_KEYS = {"code": SortKey(Organisation.code), "name": SortKey(Organisation.name)}
@@ -31,26 +31,7 @@ def get(session: Session, code: str) -> Organisation:
 
 def list_(session: Session, args: OrganisationQuery) -> Page[Organisation]:
     """One page of organisations, filtered and sorted as ``args`` ask."""
-    stmt = select(Organisation)
-    if q := args.get("q"):
-        stmt = stmt.where(
-            or_(
-                Organisation.code == q.upper(),
-                contains(Organisation.name, q),
-                contains(Organisation.official_name, q),
-                contains(cast(Organisation.aliases, String), q),
-            )
-        )
-    stmt = changed_since(stmt, Organisation, args.get("changed_since"))
-    return paginate(
-        session,
-        stmt,
-        SORT_KEYS,
-        Organisation.code,
-        args["sort"],
-        args["limit"],
-        args.get("cursor"),
-    )
+    return parties(session, Organisation, SORT_KEYS, args)
 
 
 def _entry(code: str, entry: Any) -> Organisation:
