@@ -16,8 +16,8 @@ it. The rules, sentence by sentence:
   speaking for its government, is a statement with its stance (``report`` when the
   words carry none); a figure in the sentence is its figure.
 - **Repeats merge.** Drafts of one kind that agree on what makes them the same fact (a
-  measure's type, status and imposers; a trigger's kind and parties; a statement's
-  speaker, stance and figure) are one draft with several citations.
+  measure's type, status and imposers; a trigger's kind and parties) are one draft with
+  several citations. A statement cites one passage, so each stands alone.
 
 Deterministic: the same analysis gives the same drafts in the same order.
 """
@@ -242,7 +242,8 @@ def _statements(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
         record,
         confidence=0.6 if said.stance is not None or figure is not None else 0.4,
         reasons=reasons,
-        key=("statement", speaker.code, stance, figure.value if figure else None),
+        # One statement per sentence: a statement cites one passage, so none merge.
+        key=("statement", sentence.sentence.start),
     )
     s = sentence.sentence
     draft.citations.append({"quote": s.text, "start": s.start, "end": s.end})
@@ -260,8 +261,8 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
             *_statements(sentence, source),
         ):
             same = merged.get(draft.key)
-            if same is None or draft.kind == "statement":
-                merged.setdefault(draft.key + ((len(merged),) if same else ()), draft)
+            if same is None:
+                merged[draft.key] = draft
                 continue
             same.cite(sentence, source)
             same.confidence = min(0.95, same.confidence + 0.1)

@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.extraction.drafts import drafts
+from service.extraction.pipeline import analyse
+
 Record = Mapping[str, Any]
 Span = tuple[int, int]
 
@@ -143,7 +146,7 @@ def _countries(record: Record) -> frozenset[tuple[str, str]]:
     )
 
 
-def _value(kind: str, name: str, record: Record, text: str) -> Any:
+def _value(kind: str, name: str, record: Record) -> Any:
     """A field's comparable value; None when the record does not give it."""
     if name == "countries":
         return _countries(record) or None
@@ -226,19 +229,17 @@ def evaluate(
         report.kinds[kind] = score
         for name in FIELDS[kind]:
             field_score = Score(
-                proposed=sum(
-                    _value(kind, name, p, text) is not None or name == "quote" for p in mine
-                ),
+                proposed=sum(_value(kind, name, p) is not None or name == "quote" for p in mine),
                 labelled=sum(
-                    _value(kind, name, lab, text) is not None or name == "quote" for lab in theirs
+                    _value(kind, name, lab) is not None or name == "quote" for lab in theirs
                 ),
             )
             field_score.hits = sum(
                 (
                     overlap(spans(text, mine[i]), spans(text, theirs[j])) > 0
                     if name == "quote"
-                    else _value(kind, name, mine[i], text) is not None
-                    and _value(kind, name, mine[i], text) == _value(kind, name, theirs[j], text)
+                    else _value(kind, name, mine[i]) is not None
+                    and _value(kind, name, mine[i]) == _value(kind, name, theirs[j])
                 )
                 for i, j in pairs
             )
@@ -266,9 +267,6 @@ def _figure(record: Record) -> tuple[float, str] | None:
 
 def evaluate_dir(root: Path) -> Report:
     """Extract every labelled article under ``root`` and score the drafts (see README)."""
-    from service.extraction.drafts import drafts
-    from service.extraction.pipeline import analyse
-
     total = Report()
     for folder in sorted(p for p in root.iterdir() if (p / "labels.json").is_file()):
         text = (folder / "article.txt").read_text(encoding="utf-8")

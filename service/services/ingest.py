@@ -29,7 +29,7 @@ from service.extraction.gazetteer import ActorName, Gazetteer
 from service.extraction.pipeline import analyse
 from service.models import Actor, Proposal, Source
 from service.schemas.sources import SourceCreateSchema
-from service.services import writes
+from service.services import sources, writes
 from service.services.proposals import Draft, propose
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def ingest_file(
         raise IngestError("the file is empty")
     first_line = text.strip().splitlines()[0][:500]
     day, precision = _dated(published_on)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    digest = sources.sha256(text)[:8]
     stem = _SLUG.sub("-", path.stem.lower()).strip("-")[:60] or "article"
     body = {
         "id": f"{stem}-{digest}",
