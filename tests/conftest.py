@@ -146,11 +146,16 @@ def seeded_template(
 ) -> str:
     """Migrated and seeded, never opened by a test: what every seeded register copies."""
     url = _migrated(backend, request, tmp_path_factory, "seeded-template")
+    load_seeds(url)
+    return url
+
+
+def load_seeds(url: str) -> None:
+    """Load the project's seeds into the database at ``url`` (migrated)."""
     engine = make_engine(url)
     with Session(engine) as session:
         load(session, SEEDS)
     engine.dispose()
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -26,9 +26,8 @@ from service.models import (
     Trigger,
 )
 from service.records import REGISTRY
-from service.seeding import load
 from service.services import search
-from tests.conftest import SEEDS
+from tests.conftest import load_seeds
 from tests.servers import service
 from tests.test_writes import new_actor
 
@@ -103,19 +102,12 @@ def counts(engine: Engine) -> dict[str, int]:
     return {**records, "measure documents": records["measures"], "search documents": searched}
 
 
-def seed_loader(url: str) -> None:
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load(session, SEEDS)
-    engine.dispose()
-
-
 def command_line(url: str) -> None:
     seeded = service(url, "seed")
     assert seeded.returncode == 0, seeded.stderr
 
 
-@pytest.mark.parametrize("write", [seed_loader, command_line], ids=["seed loader", "CLI"])
+@pytest.mark.parametrize("write", [load_seeds, command_line], ids=["seed loader", "CLI"])
 def test_loading_the_seeds_records_every_record_in_the_feed_and_its_effects(
     migrated_url: str, write: Callable[[str], None]
 ) -> None:
@@ -147,7 +139,7 @@ with Session(engine) as session:
 def test_a_script_that_commits_through_the_services_records_its_change(
     migrated_url: str,
 ) -> None:
-    seed_loader(migrated_url)
+    load_seeds(migrated_url)
     engine = make_engine(migrated_url)
     try:
         before = recorded(engine)

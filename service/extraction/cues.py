@@ -21,7 +21,6 @@ cues, in the order of their position.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 _FLAGS = re.IGNORECASE
@@ -400,10 +399,6 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    yield from pattern.finditer(text)
-
-
 def measure_cues(sentence: str) -> list[Cue]:
     """The measure types ``sentence`` speaks of, each with the words that name it.
 
@@ -413,7 +408,7 @@ def measure_cues(sentence: str) -> list[Cue]:
     taken: list[tuple[int, int]] = []
     found: list[Cue] = []
     for meaning, pattern in MEASURE_TYPES:
-        for match in _spans(pattern, sentence):
+        for match in pattern.finditer(sentence):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -456,7 +451,7 @@ def status_of(sentence: str, cue: Cue) -> Cue | None:
     candidates = [
         Cue(meaning, match.start(), match.end(), match.group(0))
         for meaning, pattern in MEASURE_STATUSES
-        for match in _spans(pattern, sentence)
+        for match in pattern.finditer(sentence)
     ]
 
     def nearest_before(start: int) -> Cue | None:
