@@ -93,5 +93,5 @@ def test_quotes_are_counted_verbatim_only_at_their_offsets() -> None:
 
 def test_pairs_are_one_to_one_by_largest_overlap() -> None:
     records = [measure(SANCTION, "sanction", "in_force", "JP")] * 2
-    assert pair(TEXT, records, LABELS["measures"]) == [(0, 0)]
+    assert pair(TEXT, records, LABELS["measures"], "measure") == [(0, 0)]
     assert spans(TEXT, records[0]) == [(0, len(SANCTION))]

@@ -95,3 +95,17 @@ def test_find_reads_counts_of_sanctioned_people_and_bodies() -> None:
         ("15 organizations", 15, "entities", None),
         ("four entities", 4, "entities", None),
     ]
+
+
+def test_find_counts_people_harmed_as_casualties_deaths_or_wounded() -> None:
+    text = (
+        "Rutte said more than 600,000 Russian soldiers have been killed or wounded. The U.N."
+        " has verified that nearly 12,000 civilians, including 600 children, were killed."
+        " About 300 troops were wounded, and 40 troops guarded the gate."
+    )
+    assert [(f[1], f[2], f[3]) for f in figures(text)] == [
+        (600000, "casualties", "more_than"),
+        (12000, "deaths", "about"),
+        (300, "wounded", "about"),
+        (40, "troops", None),
+    ]

@@ -80,4 +80,5 @@ def test_analyse_reads_a_report_of_sanctions_by_an_organisation() -> None:
     assert [(d.text, d.value) for d in analysis.sentences[2].dates] == [
         ("in January", dt.date(2025, 1, 1))
     ]
-    assert [(f.value, f.unit) for f in analysis.figures] == []
+    # "two other officials" counts the people sanctioned.
+    assert [(f.value, f.unit) for f in analysis.figures] == [(2, "officials")]

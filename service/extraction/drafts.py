@@ -29,8 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from service.extraction import cues
-from service.extraction.figures import REGISTER
+from service.extraction import cues, speakers
+from service.extraction.figures import REGISTER, Figure
 from service.extraction.gazetteer import Mention
 from service.extraction.pipeline import Analysis, SentenceAnalysis
 
@@ -211,55 +211,70 @@ def _triggers(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
     yield draft
 
 
-def _statements(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
+def _statements(
+    sentence: SentenceAnalysis, source: str, previous: speakers.Speaker | None
+) -> tuple[list[Draft], speakers.Speaker | None]:
+    """The sentence's statements, and the speaker a later "he said" stands for.
+
+    Reported speech is a statement of its speaker (:mod:`speakers`) with its stance;
+    each figure in the sentence is a statement of its own, so "11 individuals and 15
+    entities" is two. A figure with no attribution in its sentence is the article's own
+    report: its speaker is left for the reviewer to name.
+    """
     text = sentence.sentence.text
     said = cues.speech(text)
-    if said is None:
-        return
     base = sentence.sentence.start
-    speakers = [m for m in sentence.mentions if m.kind == "actor"] or _parties(sentence)
-    if not speakers:
-        return
-    # The speaker named nearest the attribution ("…, Kim said"; "according to Seoul").
-    at = base + said.attribution.start
-    speaker = min(speakers, key=lambda m: abs(m.start - at))
-    stance = said.stance.meaning if said.stance is not None else "report"
-    record: dict[str, Any] = {
-        "actor": speaker.code if speaker.kind == "actor" else None,
-        "actor_name": speaker.text,
-        "stance": stance,
-    }
-    reasons = [f"cue '{said.attribution.words}' → speech by {speaker.text}"]
-    if said.stance is not None:
+    who: speakers.Speaker | None = None
+    if said is not None:
+        a = said.attribution
+        who = speakers.find(text, base, sentence.mentions, (a.start, a.end, a.words), previous)
+    if who is None and not sentence.figures:
+        return [], previous
+    stance = said.stance.meaning if said is not None and said.stance is not None else "report"
+    reasons: list[str] = []
+    if said is not None and who is not None:
+        reasons.append(f"cue '{said.attribution.words}' → speech by {who.name}")
+    else:
+        reasons.append("no attribution in the sentence: the article itself reports it")
+    if said is not None and said.stance is not None:
         reasons.append(said.stance.reason)
-    figure = sentence.figures[0] if sentence.figures else None
-    if figure is not None:
-        qualifier = REGISTER.get(figure.qualifier or "", figure.qualifier) or None
-        record["figure"] = {"value": figure.value, "unit": figure.unit, "qualifier": qualifier}
-        reasons.append(f"figure '{figure.text}'")
-    draft = Draft(
-        "statement",
-        record,
-        confidence=0.6 if said.stance is not None or figure is not None else 0.4,
-        reasons=reasons,
-        # One statement per sentence: a statement cites one passage, so none merge.
-        key=("statement", sentence.sentence.start),
-    )
-    s = sentence.sentence
-    draft.citations.append({"quote": s.text, "start": s.start, "end": s.end})
-    record["citation"] = {"source": source, "quote": s.text}
-    yield draft
+    made: list[Draft] = []
+    counted: list[Figure | None] = [*sentence.figures] or [None]
+    for figure in counted:
+        record: dict[str, Any] = {
+            "actor": who.actor if who is not None else None,
+            "actor_name": who.name if who is not None else None,
+            "stance": stance,
+        }
+        why = list(reasons)
+        if figure is not None:
+            qualifier = REGISTER.get(figure.qualifier or "", figure.qualifier) or None
+            record["figure"] = {"value": figure.value, "unit": figure.unit, "qualifier": qualifier}
+            why.append(f"figure '{figure.text}'")
+        sure = who is not None and ((said is not None and said.stance is not None) or figure)
+        draft = Draft(
+            "statement",
+            record,
+            confidence=0.6 if sure else 0.4,
+            reasons=why,
+            # A statement cites one passage and gives one figure: none merge.
+            key=("statement", sentence.sentence.start, figure.start if figure else None),
+        )
+        s = sentence.sentence
+        draft.citations.append({"quote": s.text, "start": s.start, "end": s.end})
+        record["citation"] = {"source": source, "quote": s.text}
+        made.append(draft)
+    named = who if who is not None and who.person else previous
+    return made, named
 
 
 def drafts(analysis: Analysis, source: str) -> list[Draft]:
     """The records ``analysis`` supports, repeats merged, in the order first cited."""
     merged: dict[tuple[Any, ...], Draft] = {}
+    speaker: speakers.Speaker | None = None  # the person a later "he said" stands for
     for sentence in analysis.sentences:
-        for draft in (
-            *_measures(sentence, source),
-            *_triggers(sentence, source),
-            *_statements(sentence, source),
-        ):
+        said, speaker = _statements(sentence, source, speaker)
+        for draft in (*_measures(sentence, source), *_triggers(sentence, source), *said):
             same = merged.get(draft.key)
             if same is None:
                 merged[draft.key] = draft

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,7 @@ def _value(kind: str, name: str, record: Record) -> Any:
     if name == "actor" and kind == "statement":
         # Labels name their speaker (``actor_name``): ids are local to a labels file.
         speaker = record.get("actor_name") or record.get("actor")
-        return None if speaker is None else str(speaker).casefold()
+        return None if speaker is None else Speaker(str(speaker))
     if name == "figure":
         figure = record.get("figure")
         if not figure:
@@ -165,6 +166,32 @@ def _value(kind: str, name: str, record: Record) -> Any:
         value = record.get(name)
         return None if value is None else (str(value), record.get(f"{name}_precision"))
     return record.get(name)
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+_NOT_NAMES = frozenset({"the", "of", "s", "and", "for", "a", "an"})
+
+
+class Speaker(str):
+    """A speaker's name, equal to another that names the same speaker.
+
+    Labels name speakers in full ("Penny Wong, Australia's Foreign Affairs Minister");
+    a text names them as it goes ("Wong said"). Two names agree when the words of one are
+    all among the words of the other, case and apostrophes aside.
+    """
+
+    __hash__ = str.__hash__
+
+    def words(self) -> frozenset[str]:
+        """The name's words, lower case, without articles and possessive endings."""
+        found = {w.casefold() for w in _NAME_WORD.findall(self.replace("’", "'"))}
+        return frozenset(found - _NOT_NAMES)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, str):
+            return NotImplemented
+        mine, theirs = self.words(), Speaker(other).words()
+        return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
 
 
 def hit(kind: str, proposal: Record, label: Record) -> bool:
@@ -180,22 +207,32 @@ def hit(kind: str, proposal: Record, label: Record) -> bool:
     return proposal.get("stance") == label.get("stance")
 
 
-def pair(text: str, proposals: Sequence[Record], labels: Sequence[Record]) -> list[tuple[int, int]]:
+def pair(
+    text: str, proposals: Sequence[Record], labels: Sequence[Record], kind: str
+) -> list[tuple[int, int]]:
     """One-to-one pairs ``(proposal index, label index)``, largest quote overlap first."""
     prop_spans = [spans(text, p) for p in proposals]
     label_spans = [spans(text, label) for label in labels]
+    # Of equal overlaps (two statements quoting one sentence), records that agree pair
+    # first: the same figure, then the same key fields.
     weighed = sorted(
         (
-            (overlap(ps, ls), i, j)
+            (
+                overlap(ps, ls),
+                _figure(proposals[i]) == _figure(labels[j]),
+                hit(kind, proposals[i], labels[j]),
+                i,
+                j,
+            )
             for i, ps in enumerate(prop_spans)
             for j, ls in enumerate(label_spans)
         ),
-        key=lambda t: (-t[0], t[1], t[2]),
+        key=lambda t: (-t[0], not t[1], not t[2], t[3], t[4]),
     )
     used_p: set[int] = set()
     used_l: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    for shared, i, j in weighed:
+    for shared, _, _, i, j in weighed:
         if shared <= 0:
             break
         if i in used_p or j in used_l:
@@ -223,7 +260,7 @@ def evaluate(
     for kind in KINDS:
         mine = [p["record"] for p in proposals if p.get("kind") == kind]
         theirs = list(labels.get(f"{kind}s") or [])
-        pairs = pair(text, mine, theirs)
+        pairs = pair(text, mine, theirs, kind)
         score = Score(proposed=len(mine), labelled=len(theirs))
         score.hits = sum(hit(kind, mine[i], theirs[j]) for i, j in pairs)
         report.kinds[kind] = score

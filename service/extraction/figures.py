@@ -66,7 +66,8 @@ _UNITS: Final = {
     "prisoners": "prisoners", "refugees": "refugees", "individuals": "individuals",
     "entities": "entities", "companies": "companies", "organizations": "entities",
     "organisations": "entities", "firms": "companies", "banks": "banks",
-    "persons": "individuals",
+    "persons": "individuals", "targets": "targets", "generals": "generals",
+    "officers": "officers", "officials": "officials", "commanders": "officers",
     "battalions": "battalions", "brigades": "brigades", "units": "units",
     "tonnes": "tonnes", "tons": "tonnes", "barrels": "barrels", "percent": "percent",
     "%": "percent", "kilometres": "km", "kilometers": "km",
@@ -79,9 +80,24 @@ _MODIFIERS: Final = frozenset(
         """more additional new special regular active armed combat elite main battle multiple
     rocket ballistic cruise artillery military air defense defence light heavy armored
     armoured fighter attack naval foreign civilian other ground self propelled anti
-    aircraft tank short long medium range surface to guided unmanned of its their""",
+    aircraft tank short long medium range surface to guided unmanned of its their
+    support logistics combat-ready senior high-ranking""",
     )
 )
+# People counted as harmed: "600,000 soldiers have been killed or wounded" is 600,000
+# casualties, "12,000 civilians, including 600 children, were killed" 12,000 deaths.
+_PEOPLE: Final = frozenset({"troops", "civilians", "people", "individuals"})
+_HARMED: Final = re.compile(
+    r"(?:,[^,.;]{0,60},)?\s+(?:\w+\s+){0,3}?(?:have |has |had )?(?:been |were |are |was )?"
+    r"(?P<harm>killed or (?:wounded|injured)|(?:wounded|injured) or killed|killed|wounded|"
+    r"injured)\b",
+    re.IGNORECASE,
+)
+_HARM: Final = {
+    "killed": "deaths", "wounded": "wounded", "injured": "wounded",
+    "killed or wounded": "casualties", "killed or injured": "casualties",
+    "wounded or killed": "casualties", "injured or killed": "casualties",
+}  # fmt: skip
 _QUALIFIERS: Final[tuple[tuple[str, Qualifier], ...]] = (
     (r"up to|as many as|less than|fewer than|no more than", "up_to"),
     (r"more than|over|upwards of|in excess of", "more_than"),
@@ -222,6 +238,8 @@ def find(text: str) -> list[Figure]:
             continue  # a year
         value = _value(number, match.group("multiplier"))
         figure_end = max(unit_end, match.end()) if unit else match.end()
+        if unit in _PEOPLE and (harm := _HARMED.match(text, figure_end)) is not None:
+            unit, figure_end = _HARM[harm.group("harm").lower()], harm.end()
         figures.append(
             Figure(value, unit, qualifier, first, figure_end, text[first:figure_end], cue)
         )
