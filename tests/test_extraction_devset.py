@@ -38,10 +38,8 @@ META = (
     "language",
     "retrieved_from",
 )
-# Bodies that impose, demand and pledge like states. Until parties beyond countries land,
-# the create schemas take ISO codes only: labels may hold these, and the schema check below
-# leaves them out.
-ORGANISATIONS = {"EU", "UNSC", "NATO", "G7"}
+# Bodies that impose, demand and pledge like states: the register's organisation codes.
+ORGANISATIONS = set(vocab.ORGANISATIONS)
 ISO = {country.alpha_2 for country in pycountry.countries}
 SCHEMAS = {
     "measures": MeasureCreateSchema,
@@ -159,10 +157,6 @@ def _body(kind: str, label: dict[str, Any], source: str) -> dict[str, Any]:
         body["citation"]["source"] = source
     else:
         body["citations"] = [dict(c, source=source) for c in body["citations"]]
-        parties = [c for c in body.get("countries", []) if c["country"] in ORGANISATIONS]
-        body["countries"] = [c for c in body["countries"] if c not in parties]
-        for party in parties:
-            body.get("provenance", {}).pop(f"countries.{party['country']}.{party['role']}", None)
     return body
 
 

@@ -116,3 +116,94 @@ def test_a_diplomatic_act_in_the_past_tense_is_completed() -> None:
     text = "South Korea summoned the Russian ambassador on Monday."
     (draft,) = [d for d in drafts(analyse(text, PUBLISHED), "a") if d.kind == "measure"]
     assert (draft.record["type"], draft.record["status"]) == ("diplomatic_action", "completed")
+
+
+def _found(text: str, kind: str, published: dt.date = dt.date(2024, 12, 17)) -> list[dict]:
+    return [d.record for d in drafts(analyse(text, published), "src") if d.kind == kind]
+
+
+def _parties(record: dict) -> list[tuple[str, str]]:
+    return [(c["country"], c["role"]) for c in record["countries"]]
+
+
+def test_an_arms_maker_stands_for_its_country_as_the_supplier() -> None:
+    (deal,) = _found(
+        "Poland on Friday signed a deal worth about $6.5 billion to purchase the second batch"
+        " of K2 tanks from Hyundai Rotem.",
+        "measure",
+    )
+    assert (deal["type"], deal["status"]) == ("arms_transfer", "agreed")
+    assert _parties(deal) == [("KR", "imposer"), ("PL", "beneficiary")]
+
+
+def test_sanctions_led_by_another_make_the_subject_a_partner() -> None:
+    (joined,) = _found(
+        "Seoul has kept its distance from the war while joining U.S.-led sanctions against Moscow.",
+        "measure",
+    )
+    assert joined["status"] == "in_force"
+    assert ("US", "imposer") in _parties(joined) and ("KR", "partner") in _parties(joined)
+
+
+def test_announcing_sanctions_on_someone_puts_them_in_force_and_a_later_date_delays_them() -> None:
+    (now,) = _found("The United States announced sanctions on two Russian individuals.", "measure")
+    assert now["status"] == "in_force"
+    (later,) = _found(
+        "South Korea imposed sanctions on North Korea and Russia for military cooperation."
+        " The restrictions will take effect on December 19.",
+        "measure",
+    )
+    assert (later["status"], later["effective_on"]) == ("announced", "2024-12-19")
+    assert len(later["citations"]) == 2
+
+
+def test_a_threat_on_a_condition_is_threatened_even_when_only_considered() -> None:
+    (aid,) = _found(
+        "President Yoon has hinted that South Korea might consider military assistance to"
+        " Ukraine if the situation escalates.",
+        "measure",
+    )
+    assert (aid["type"], aid["status"]) == ("military_aid", "threatened")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "parties"),
+    [
+        (
+            "Roughly 1,500 North Korean troops were deployed to Russia by ship earlier this month.",
+            "troop_deployment",
+            [("KP", "originator"), ("RU", "host")],
+        ),
+        (
+            "The sanctions answer the transfer of weapons from North Korea to Russia.",
+            "arms_supply",
+            [("KP", "originator"), ("RU", "host")],
+        ),
+        (
+            "Tokyo is concerned about the strengthening of military cooperation between Russia"
+            " and North Korea.",
+            "military_cooperation",
+            [("RU", "originator"), ("KP", "originator")],
+        ),
+        (
+            "London has imposed sanctions since Russia's invasion of Ukraine in February 2022.",
+            "invasion",
+            [("RU", "originator"), ("UA", "affected")],
+        ),
+        (
+            "Russian President Vladimir Putin and Kim Jong Un met at a summit in Pyongyang.",
+            "summit",
+            [("KP", "host"), ("RU", "originator")],
+        ),
+    ],
+)
+def test_triggers_of_each_kind_with_their_parties(
+    text: str, kind: str, parties: list[tuple[str, str]]
+) -> None:
+    found = {t["kind"]: t for t in _found(text, "trigger")}
+    assert kind in found
+    assert sorted(_parties(found[kind])) == sorted(parties)
+
+
+def test_a_deployment_to_nowhere_named_is_not_a_trigger() -> None:
+    assert _found("The North could send more troops, officials said.", "trigger") == []

@@ -9,4 +9,4 @@ from __future__ import annotations
 from typing import Final
 
 # Proposals carry this, so an editor can tell which rules read an article.
-EXTRACTOR: Final = "register-extractor 0.1"
+EXTRACTOR: Final = "register-extractor 0.2"

@@ -96,6 +96,7 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"entity list",
                 r"embargo(?:es)?",
                 r"designat(?:ed|es|ing|ion of)",
+                r"restrictive measures",
             ),
             _FLAGS,
         ),
@@ -133,7 +134,11 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:arms|weapons|defen[cs]e) (?:deal|contract|sale|export)s?",
                 r"(?:contract|deal|order|agreement) (?:for|to buy|to supply|worth)(?: \w+){0,4} "
                 + _WEAPON,
-                r"\d[\d,]* " + _WEAPON,
+                r"(?:contract|deal|order|agreement)s?(?: [\w$.,-]+){0,8}? (?:to (?:buy|purchase"
+                r"|acquire|supply|export|deliver|produce)|for|of)(?: [\w-]+){0,5}? " + _WEAPON,
+                r"(?:buy|purchase|acquire|order|export|sell)(?:s|ed|ing)?(?: [\w-]+){0,5}? "
+                + _WEAPON,
+                r"\d[\d,]* (?:[A-Z][\w-]* ){0,3}" + _WEAPON,
                 r"deliver(?:y|ies|ed)? of(?: \w+){0,3} " + _WEAPON,
             ),
             _FLAGS,
@@ -146,6 +151,7 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"summon(?:ed|s|ing)? (?:the )?(?:\w+ )?(?:ambassador|envoy|charg[eé] d'affaires)",
                 r"expel(?:led|s|ling)? (?:\w+ )?diplomats?",
                 r"lodged (?:a |an )?(?:strong )?protest",
+                r"(?:issued|released|adopted|issues) (?:a |an )?joint (?:statement|declaration)",
                 r"recall(?:ed|s|ing)? (?:its |the )?ambassador",
                 r"emergency (?:UN |U\.N\. )?"
                 r"Security Council meeting",
@@ -188,6 +194,14 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+# "announced sanctions on two Russian individuals" puts them in force the day it is said;
+# "announced it would impose sanctions" does not.
+_SANCTIONS_ON = (
+    r" (?:new |fresh |further |additional |sweeping |more )?(?:\w+ ){0,2}sanctions (?:on|against)"
+)
+_IMPOSING = rf"(?={_SANCTIONS_ON})"
+_NOT_IMPOSING = rf"(?!{_SANCTIONS_ON})"
 
 # Status cues, by how far along a measure is. Checked nearest first (see status_of).
 MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -253,8 +267,8 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"intends? to",
                 r"vow(?:s|ed)",
                 r"pledg(?:es|ed|ing)",
-                r"announc(?:es|ed|ing)",
-                r"unveil(?:s|ed|ing)",
+                r"announc(?:es|ed|ing)" + _NOT_IMPOSING,
+                r"unveil(?:s|ed|ing)" + _NOT_IMPOSING,
                 r"decided to",
                 r"to impose",
                 r"is set to",
@@ -273,6 +287,8 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"approved",
                 r"adopted",
                 r"concluded",
+                r"(?:the )?conclusion of (?:the )?(?:negotiations|talks)",
+                r"inked",
             ),
             _FLAGS,
         ),
@@ -283,6 +299,14 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _words(
                 r"imposed",
                 r"imposes",
+                r"(?:announc|unveil)(?:es|ed|s)" + _IMPOSING,
+                r"summons",
+                r"added(?= [^.;]{0,120}\bto (?:the |its |their )?"
+                r"(?:sanctions?|entity|black) ?list)",
+                r"(?:join|support)(?:s|ed|ing)? (?:the )?[\w.]+-led",
+                r"(?:has|have) (?:\w+ )?(?:sent|supplied|provided|delivered)",
+                r"(?:is|are|has been|have been) (?:\w+ )?(?:providing|supplying|sending)",
+                r"limited to (?:providing|sending|supplying)",
                 r"slapped",
                 r"hit (?:\w+ ){0,6}with",
                 r"took effect",
@@ -297,7 +321,6 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"summoned",
                 r"expelled",
                 r"lodged",
-                r"has (?:sent|supplied|provided|delivered)",
                 r"began (?:sending|supplying)",
             ),
             _FLAGS,
@@ -399,6 +422,116 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Triggers: the events measures answer, each by the phrases that report one, and how its
+# parties read: ``directed`` (an originator acts on a host or an affected party: troops
+# sent to Russia, an invasion of Ukraine), ``mutual`` (every party named is an originator:
+# cooperation, a treaty), ``solo`` (the originator alone: weapons development) or
+# ``meeting`` (the place named hosts the others: a summit).
+_ARMS = r"(?:weapons|arms|missiles|ballistic missiles|artillery shells|shells|ammunition|munitions)"
+TRIGGER_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    (
+        "troop_deployment",
+        "directed",
+        re.compile(
+            r"\b(?:troops|soldiers|forces|personnel)\b.{0,80}\b(?:deploy\w*|sen[dt]\w*|dispatch\w*)\b"
+            r"|\b(?:deploy\w*|sen[dt]\w*|dispatch\w*)\b.{0,60}\b(?:troops|soldiers|forces)\b"
+            r"|\b(?:involvement|presence) of (?:\w+ ){0,3}(?:troops|soldiers|forces)\b",
+            _FLAGS,
+        ),
+    ),
+    (
+        "technology_transfer",
+        "directed",
+        re.compile(
+            _words(
+                r"transfer\w*(?: \w+){0,2} (?:nuclear|missile|military|space|satellite|submarine)"
+                r"(?: \w+){0,2} technolog(?:y|ies)",
+                r"(?:nuclear|missile|military|space|satellite) technolog(?:y|ies)"
+                r" (?:transfers?|to)",
+            ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "arms_supply",
+        "directed",
+        re.compile(
+            _words(
+                r"(?:suppl(?:y|ied|ies|ying)|export(?:s|ed|ing)?|transfer(?:s|red|ring)?|"
+                r"provid(?:e|ed|es|ing)|ship(?:s|ped|ping)?|sold|sell(?:s|ing)?)(?: [\w-]+){0,4} "
+                + _ARMS,
+                r"(?:weapons|arms) (?:trade|transfers?|supplies|shipments)",
+                r"missile support",
+            ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "weapons_development",
+        "solo",
+        re.compile(
+            _words(
+                r"develop(?:s|ed|ing|ment of)?(?: \w+){0,4} (?:nuclear weapons|missiles|nuclear"
+                r" programs?|missile programs?)",
+                r"missile (?:provocations|launches|tests)",
+                r"nuclear (?:weapons )?(?:program|programme)s?",
+            ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "treaty",
+        "mutual",
+        re.compile(
+            _words(
+                r"treaty",
+                r"(?:security|defen[cs]e|mutual defen[cs]e) pact",
+                r"mutual (?:defen[cs]e|military) (?:assistance|support|clause)",
+                r"comprehensive strategic partnership",
+            ),
+            _FLAGS,
+        ),
+    ),
+    ("summit", "meeting", re.compile(_words(r"summit(?: talks| meeting)?"), _FLAGS)),
+    (
+        "invasion",
+        "directed",
+        re.compile(
+            _words(
+                r"invasion",
+                r"invad(?:e|ed|es|ing)",
+                r"war (?:in|against|on) (?=[A-Z])",
+                r"(?:[A-Z]\w+) war",
+            ),
+            re.UNICODE,
+        ),
+    ),
+    (
+        "military_cooperation",
+        "mutual",
+        re.compile(
+            _words(
+                r"military (?:cooperation|ties|collusion|alliance|partnership|relations)",
+                r"(?:cooperation|ties|alliance|collusion) between",
+                r"moved closer",
+                r"(?:deepening|growing|strengthening|closer) (?:\w+ )?(?:ties|cooperation)",
+            ),
+            _FLAGS,
+        ),
+    ),
+)
+
+
+def trigger_cues(sentence: str) -> list[tuple[Cue, str]]:
+    """The triggers ``sentence`` reports, one per kind, with how their parties read."""
+    found: list[tuple[Cue, str]] = []
+    for kind, shape, pattern in TRIGGER_KINDS:
+        match = pattern.search(sentence)
+        if match is not None:
+            found.append((Cue(kind, match.start(), match.end(), match.group(0)), shape))
+    return found
+
+
 def measure_cues(sentence: str) -> list[Cue]:
     """The measure types ``sentence`` speaks of, each with the words that name it.
 
@@ -428,6 +561,9 @@ _CONDITION = re.compile(
     _words(
         r"if",
         r"unless",
+        r"depend(?:s|ing)? on",
+        r"based on the (?:level|degree|progress)",
+        r"in line with the (?:level|degree|progress)",
         r"should (?:\w+ ){0,3}(?:continue|persist)",
         r"in (?:the )?(?:case|event) (?:of|that)",
     ),
@@ -466,7 +602,7 @@ def status_of(sentence: str, cue: Cue) -> Cue | None:
         or min(after, key=lambda c: (c.start, _rank(c.meaning)), default=None)
         or nearest_before(0)
     )
-    if found is not None and found.meaning == "announced":
+    if found is not None and found.meaning in ("announced", "under_consideration"):
         condition = _CONDITION.search(sentence)
         if condition is not None:
             return Cue(

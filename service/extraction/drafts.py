@@ -8,22 +8,31 @@ it. The rules, sentence by sentence:
   Its status is :func:`cues.status_of`'s; without a status cue the measure is not
   proposed (no status without words for it). The imposer is the nearest party named
   before the cue (the sentence's subject in wire style); parties after "on", "against"
-  or "targeting" are targets, after "to" or "for" beneficiaries (aid and arms). A date in
-  the sentence dates the announcement; "takes effect on …" dates its entry into force.
-- **Triggers.** A deployment of troops (troops, soldiers, forces with deploy, send,
-  dispatch) by one party to another is a ``troop_deployment`` trigger.
-- **Statements.** Reported speech (:func:`cues.speech`) by a named actor, or a party
-  speaking for its government, is a statement with its stance (``report`` when the
-  words carry none); a figure in the sentence is its figure.
+  or "targeting" are targets, after "to" or "for" beneficiaries (aid and arms). Of an
+  arms deal the supplier (an arms maker such as Hyundai Rotem stands for its country)
+  is the imposer and the buyer the beneficiary; of "U.S.-led sanctions" the leader is
+  the imposer and the subject a partner. A date in the sentence dates the
+  announcement; "takes effect on …", in the sentence or in a later one that speaks of
+  "the measures", dates its entry into force, and a measure in force only after the
+  article's date is ``announced``.
+- **Triggers.** Each trigger cue (:func:`cues.trigger_cues`: troop deployments, arms
+  supplies, technology transfers, weapons development, treaties, summits, invasions,
+  military cooperation) with the parties its shape asks for is a trigger of its kind,
+  dated only by a date next to its words.
+- **Statements.** Reported speech (:func:`cues.speech`) is a statement of its speaker
+  (:mod:`speakers`) with its stance (``report`` when the words carry none). Each figure
+  in a sentence is a statement of its own; a figure no one is quoted for is the
+  article's own report, its speaker left for the reviewer.
 - **Repeats merge.** Drafts of one kind that agree on what makes them the same fact (a
-  measure's type, status and imposers; a trigger's kind and parties) are one draft with
-  several citations. A statement cites one passage, so each stands alone.
+  measure's type, status and imposers; a trigger's kind and originators) are one draft
+  with several citations. A statement cites one passage, so each stands alone.
 
 Deterministic: the same analysis gives the same drafts in the same order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,17 +56,21 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:also\s+)?(?:sanctioned|designated|blacklisted)\W*$",
     re.I,
 )
+_BETWEEN = re.compile(r"\bbetween\b", re.I)
+_LED = re.compile(r"\S+-led\s+(?:\w+\s+)?$")
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
+_BUYS = re.compile(r"\b(?:buy|bought|purchas\w*|acquir\w*|procur\w*|import\w*)\b", re.I)
 _ON = re.compile(r"\b(?:on|against)\b", re.I)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
-_OWNED = re.compile(r"\s+(?:government|officials?|authorities|ministry|president|leader)\b", re.I)
+_OWNED = re.compile(
+    r"\s+(?:[A-Z]\w+\s+){0,2}(?:government|officials?|authorities|ministry|ministers?|"
+    r"president|leader|military|navy|army|forces|intelligence|prime minister)\b",
+    re.I,
+)
 _LISTED = re.compile(r"(?:,|\band|\bor)\s+(?:the\s+)?$", re.I)
 _AID_TYPES = frozenset({"military_aid", "humanitarian_aid", "non_lethal_aid", "arms_transfer"})
 _EFFECT = re.compile(r"\b(?:takes?|took|will take) effect\b|\bcomes? into force\b", re.I)
-_DEPLOYMENT = re.compile(
-    r"\b(?:troops|soldiers|forces|personnel)\b.{0,80}\b(?:deploy\w*|sen[dt]\w*|dispatch\w*)\b"
-    r"|\b(?:deploy\w*|sen[dt]\w*|dispatch\w*)\b.{0,60}\b(?:troops|soldiers|forces)\b",
-    re.I,
-)
+_TOWARD = re.compile(r"\b(?:to|into|in|of|on|against|with|from)\s+(?:the\s+)?\S*\s*$", re.I)
 _PARTY_KINDS = frozenset({"country", "organisation"})
 # Measures done once and for all: in the past tense, carried out in full.
 _ONE_OFF = frozenset({"diplomatic_action"})
@@ -86,6 +99,34 @@ class Draft:
 
 def _parties(sentence: SentenceAnalysis) -> list[Mention]:
     return [m for m in sentence.mentions if m.kind in _PARTY_KINDS]
+
+
+def _supplier_first(sentence: SentenceAnalysis, roles: dict[str, str]) -> None:
+    """Of an arms deal, make the supplier the imposer and the buyer the beneficiary.
+
+    The supplier is an arms maker or agency named in the sentence ("Hyundai Rotem"), else
+    the party the weapons come "from", else a country named as the weapons' origin ("South
+    Korean K2 tanks"). A buyer that signs or orders is the deal's subject, so it was read
+    as the imposer: it becomes the beneficiary. Without a supplier, a buyer stays a
+    beneficiary ("Poland bought tanks") and nobody is the imposer.
+    """
+    text, base = sentence.sentence.text, sentence.sentence.start
+    parties = _parties(sentence)
+    supplier = (
+        next((m for m in parties if m.how == "company"), None)
+        or next((m for m in parties if _FROM_BEFORE.search(text[: m.start - base])), None)
+        or next((m for m in parties if m.how == "demonym" and m.code not in roles), None)
+    )
+    if supplier is None:
+        if _BUYS.search(text):
+            for code, role in list(roles.items()):
+                if role == "imposer":
+                    roles[code] = "beneficiary"
+        return
+    for code, role in list(roles.items()):
+        if role == "imposer" and code != supplier.code:
+            roles[code] = "beneficiary"
+    roles[supplier.code] = "imposer"
 
 
 def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list[dict[str, str]]:
@@ -131,18 +172,16 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
         else:
             last = None
     if measure_type == "arms_transfer":
-        origin = next(
-            (
-                m
-                for m in sentence.mentions
-                if m.kind == "country" and m.how == "demonym" and m.code not in roles
-            ),
-            None,
-        )
-        buyer = next((code for code, role in roles.items() if role == "imposer"), None)
-        if origin is not None and buyer is not None:
-            roles[buyer] = "beneficiary"
-            roles[origin.code] = "imposer"
+        _supplier_first(sentence, roles)
+    led = _LED.search(text[: cue.start])
+    if led is not None:
+        # "joining U.S.-led sanctions": the leader imposes them, the subject joins them.
+        leader = next((m for m in before if m.start - base >= led.start()), None)
+        if leader is not None:
+            for code, role in list(roles.items()):
+                if role == "imposer":
+                    roles[code] = "partner"
+            roles[leader.code] = "imposer"
     if "imposer" not in roles.values():
         return []
     order = {"imposer": 0, "partner": 1, "target": 2, "beneficiary": 3}
@@ -184,31 +223,90 @@ def _measures(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
         yield draft
 
 
-def _triggers(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
-    text = sentence.sentence.text
-    match = _DEPLOYMENT.search(text)
+def _trigger_roles(
+    sentence: SentenceAnalysis, cue: cues.Cue, shape: str
+) -> list[dict[str, str]] | None:
+    """The parties of a trigger and their roles, read around its cue (see ``cues``)."""
+    text, base = sentence.sentence.text, sentence.sentence.start
     parties = _parties(sentence)
-    if match is None or len({m.code for m in parties}) < 2:
-        return
-    origin, host = parties[0], next(m for m in parties if m.code != parties[0].code)
-    record: dict[str, Any] = {
-        "kind": "troop_deployment",
-        "title": f"{origin.code} troops to {host.code}",
-        "verification": "reported",
-        "countries": [
-            {"country": origin.code, "role": "originator"},
-            {"country": host.code, "role": "host"},
-        ],
-    }
-    draft = Draft(
-        "trigger",
-        record,
-        confidence=0.5,
-        reasons=[f"cue '{match.group(0)}' → troop_deployment"],
-        key=("trigger", "troop_deployment", origin.code, host.code),
-    )
-    draft.cite(sentence, source)
-    yield draft
+    near = [m for m in parties if cue.start - 120 <= m.start - base <= cue.end + 120]
+    codes = list(dict.fromkeys(m.code for m in near))
+    if shape == "mutual":
+        # "cooperation between Russia and North Korea": the parties after "between";
+        # else those named next to the words ("Moscow's military ties with Pyongyang").
+        between = _BETWEEN.search(text, cue.start, cue.end + 20)
+        lo, hi = (
+            (between.end(), between.end() + 60) if between else (cue.start - 120, cue.end + 120)
+        )
+        codes = list(dict.fromkeys(m.code for m in near if lo <= m.start - base <= hi))
+        return None if len(codes) < 2 else [{"country": c, "role": "originator"} for c in codes]
+    before = [m for m in near if m.end - base <= cue.end]
+    after = [
+        m
+        for m in near
+        if m.start - base >= cue.start
+        and _TOWARD.search(text[max(cue.start, m.start - base - 14) : m.start - base])
+    ]
+    # The originator: a party named as the troops' or weapons' owner inside the cue
+    # ("North Korean troops"), else the one they come "from", else the party named last
+    # before it (its subject).
+    inside = [m for m in near if cue.start <= m.start - base < cue.end]
+    source = next((m for m in after if _FROM_BEFORE.search(text[: m.start - base])), None)
+    origin = next(iter(inside), None) or source or (before[-1] if before else None)
+    if shape == "meeting":
+        host = next((m for m in near if m.how == "capital"), None)
+        rest = [c for c in codes if host is None or c != host.code]
+        if host is None or not rest:
+            return None
+        return [{"country": host.code, "role": "host"}] + [
+            {"country": c, "role": "originator"} for c in rest
+        ]
+    if origin is None:
+        return None
+    roles = [{"country": origin.code, "role": "originator"}]
+    if shape == "directed":
+        other = next((m for m in after if m.code != origin.code), None)
+        if other is not None:
+            role = "affected" if cue.meaning == "invasion" else "host"
+            roles.append({"country": other.code, "role": role})
+        elif cue.meaning != "invasion":
+            return None  # troops or weapons sent nowhere named: not a trigger yet
+    return roles
+
+
+def _triggers(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
+    for cue, shape in cues.trigger_cues(sentence.sentence.text):
+        countries = _trigger_roles(sentence, cue, shape)
+        if not countries:
+            continue
+        origins = tuple(sorted(c["country"] for c in countries if c["role"] == "originator"))
+        others = [c["country"] for c in countries if c["role"] != "originator"]
+        record: dict[str, Any] = {
+            "kind": cue.meaning,
+            "title": f"{', '.join(origins)}: {cue.words}"
+            + (f" ({', '.join(others)})" if others else ""),
+            "verification": "reported",
+            "countries": countries,
+        }
+        # Dated by a date next to its words ("the invasion of Ukraine in February 2022"),
+        # not by any date of the sentence ("said on Tuesday that troops were sent").
+        base = sentence.sentence.start
+        when = next(
+            (d for d in sentence.dates if cue.start - 30 <= d.start - base <= cue.end + 40),
+            None,
+        )
+        if when is not None:
+            record["occurred_on"] = when.value.isoformat()
+            record["occurred_on_precision"] = when.precision
+        draft = Draft(
+            "trigger",
+            record,
+            confidence=0.5,
+            reasons=[cue.reason],
+            key=("trigger", cue.meaning, origins),
+        )
+        draft.cite(sentence, source)
+        yield draft
 
 
 def _statements(
@@ -268,13 +366,48 @@ def _statements(
     return made, named
 
 
+_THE_MEASURES = re.compile(
+    r"\b(?:the|these|those|its|their|new)\s+(?:new\s+)?(?:measures|sanctions|restrictions)\s+"
+    r"(?:will\s+|would\s+|are\s+to\s+|are\s+set\s+to\s+)?(?:take|took|takes|come|came)\s+"
+    r"(?:effect|into\s+force)\b",
+    re.I,
+)
+
+
+def _takes_effect(
+    measure: Draft, sentence: SentenceAnalysis, source: str, published_on: dt.date
+) -> None:
+    """Date ``measure``'s entry into force from a later "the measures take effect on …".
+
+    A sentence that names no measure of its own but says when "the measures" take effect
+    speaks of the measure just read. Taking effect after the article's date, the measure
+    is announced, not yet in force.
+    """
+    text = sentence.sentence.text
+    if _THE_MEASURES.search(text) is None or not sentence.dates:
+        return
+    date = sentence.dates[0]
+    measure.record["effective_on"] = date.value.isoformat()
+    measure.record["effective_on_precision"] = date.precision
+    measure.reasons.append(f"'{date.text}' → effective_on, read with the measure before")
+    if date.value > published_on and measure.record["status"] == "in_force":
+        measure.record["status"] = "announced"
+        measure.reasons.append("in force only after the article's date → announced")
+    measure.cite(sentence, source)
+
+
 def drafts(analysis: Analysis, source: str) -> list[Draft]:
     """The records ``analysis`` supports, repeats merged, in the order first cited."""
     merged: dict[tuple[Any, ...], Draft] = {}
     speaker: speakers.Speaker | None = None  # the person a later "he said" stands for
+    last: Draft | None = None  # the measure a later "the measures take effect" speaks of
     for sentence in analysis.sentences:
         said, speaker = _statements(sentence, source, speaker)
-        for draft in (*_measures(sentence, source), *_triggers(sentence, source), *said):
+        measures = list(_measures(sentence, source))
+        if not measures and last is not None:
+            _takes_effect(last, sentence, source, analysis.published_on)
+        last = measures[-1] if measures else last
+        for draft in (*measures, *_triggers(sentence, source), *said):
             same = merged.get(draft.key)
             if same is None:
                 merged[draft.key] = draft

@@ -20,6 +20,7 @@ import pycountry
 
 from service import vocabularies as vocab
 from service.extraction.places import (
+    COMPANY_ROWS,
     CONTEXTUAL,
     COUNTRY_ROWS,
     NOT_PLACES,
@@ -27,7 +28,9 @@ from service.extraction.places import (
 )
 
 Kind = Literal["country", "organisation", "actor"]
-How = Literal["name", "demonym", "capital", "metonym", "context", "alias", "actor", "none"]
+How = Literal[
+    "name", "demonym", "capital", "metonym", "company", "context", "alias", "actor", "none"
+]
 
 # The party codes organisations have in the register (see the parties table).
 # The register's organisation codes (``vocabularies.ORGANISATIONS``): never an ISO code.
@@ -166,6 +169,9 @@ def _places() -> _Index:
             index.add(name, _Entry(code, "organisation", "name"), shout=True)
         for name in metonyms:
             index.add(name, _Entry(code, "organisation", "metonym"), shout=True)
+    for code, (names, *_) in _rows(COMPANY_ROWS):
+        for name in names:
+            index.add(name, _Entry(code, "country", "company"), shout=True)
     for code, name in CONTEXTUAL:
         index.add(name, _Entry(code, _kind(code), "context"))
     for name in NOT_PLACES:

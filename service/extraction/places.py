@@ -158,6 +158,28 @@ OSCE|OSCE;Organization for Security and Co-operation in Europe
 COE|Council of Europe|||
 """
 
+# Arms makers and procurement agencies, by the country they stand for in an arms deal: a
+# contract "with Hyundai Rotem" is a contract with South Korea's industry. Wire reports on
+# arms deals name the maker more often than its country.
+COMPANY_ROWS: Final = """
+KR|Hyundai Rotem;Hanwha Aerospace;Hanwha Defense;Hanwha Ocean;Hanwha Systems;Hanwha
+    ;Korea Aerospace Industries;KAI;LIG Nex1;Poongsan
+    ;Defense Acquisition Program Administration;DAPA
+US|Lockheed Martin;Raytheon;RTX;Northrop Grumman;General Dynamics;Boeing;L3Harris
+DE|Rheinmetall;Krauss-Maffei Wegmann;KMW;Diehl Defence;Hensoldt
+FR|Thales;Dassault Aviation;Dassault;Naval Group;Nexter;Safran
+GB|BAE Systems
+SE|Saab
+IT|Leonardo;Fincantieri
+IL|Elbit Systems;Elbit;Rafael Advanced Defense Systems;Israel Aerospace Industries
+RU|Rosoboronexport;Rostec;Almaz-Antey;Kalashnikov Concern
+CN|Norinco;AVIC
+TR|Baykar;Aselsan;Roketsan
+NO|Kongsberg
+PL|Polska Grupa Zbrojeniowa;PGZ;Armament Agency;Agencja Uzbrojenia;Bumar
+JP|Mitsubishi Heavy Industries
+"""
+
 # Longer names that contain a place's name but are not that place: matched to be dropped.
 NOT_PLACES: Final = (
     "New Jersey",

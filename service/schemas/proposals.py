@@ -197,7 +197,7 @@ class ExtractionSchema(ma.Schema):
     extractor = ma.fields.String(
         metadata={
             "description": "The extractor's name and version.",
-            "example": "register-extractor 0.1",
+            "example": "register-extractor 0.2",
         }
     )
     proposals = ma.fields.List(
