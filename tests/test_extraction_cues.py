@@ -61,6 +61,7 @@ def read(sentence: str) -> list[tuple[str, str | None]]:
             " preparations.",
             [
                 ("response_package", "announced"),
+                ("diplomatic_action", "announced"),
                 ("sanction", "announced"),
                 ("military_preparation", "announced"),
             ],

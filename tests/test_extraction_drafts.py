@@ -207,3 +207,26 @@ def test_triggers_of_each_kind_with_their_parties(
 
 def test_a_deployment_to_nowhere_named_is_not_a_trigger() -> None:
     assert _found("The North could send more troops, officials said.", "trigger") == []
+
+
+def test_what_is_not_done_or_is_a_sanctions_reason_is_not_a_measure() -> None:
+    found = _found(
+        "South Korea has supplied Ukraine with humanitarian aid but has resisted sending lethal"
+        " weapons. The United States sanctioned 19 entities for providing military aid to"
+        " Russia.",
+        "measure",
+    )
+    assert sorted(m["type"] for m in found) == ["humanitarian_aid", "sanction"]
+
+
+def test_a_sentence_naming_no_party_speaks_of_the_imposer_before() -> None:
+    text = (
+        "South Korea imposed sanctions on North Korea on Tuesday. Yoon's office said it would"
+        " review its policy of sending only nonlethal aid."
+    )
+    found = [d for d in drafts(analyse(text, PUBLISHED), "src") if d.kind == "measure"]
+    review = next(d for d in found if d.record["type"] == "policy_review")
+    assert _parties(review.record)[0] == ("KR", "imposer")
+    assert any("the imposer KR of the measure before" in r for r in review.reasons)
+    alone = analyse("Yoon's office said it would review its policy.", PUBLISHED)
+    assert [d for d in drafts(alone, "src") if d.kind == "measure"] == []

@@ -67,6 +67,7 @@ WEAPONS = (
     r"air defen[cs]e systems?",
 )
 _WEAPON = "(?:" + "|".join(WEAPONS) + ")"
+WEAPONS_PATTERN = r"\b" + _WEAPON + r"\b"
 MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "response_package",
@@ -135,10 +136,13 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:contract|deal|order|agreement) (?:for|to buy|to supply|worth)(?: \w+){0,4} "
                 + _WEAPON,
                 r"(?:contract|deal|order|agreement)s?(?: [\w$.,-]+){0,8}? (?:to (?:buy|purchase"
-                r"|acquire|supply|export|deliver|produce)|for|of)(?: [\w-]+){0,5}? " + _WEAPON,
+                r"|acquire|supply|export|deliver|produce)|for|of|involving|covering|on)"
+                r"(?: [\w,.-]+){0,5}? " + _WEAPON,
+                r"(?:suppl(?:y|ied|ies|ying)|provid(?:e|ed|es|ing)|deliver(?:s|ed|ing)?|"
+                r"ship(?:s|ped|ping)?|sen[dt](?:s|ing)?)(?: [\w-]+){0,3} " + _WEAPON,
                 r"(?:buy|purchase|acquire|order|export|sell)(?:s|ed|ing)?(?: [\w-]+){0,5}? "
                 + _WEAPON,
-                r"\d[\d,]* (?:[A-Z][\w-]* ){0,3}" + _WEAPON,
+                r"\d[\d,]* (?:[A-Z][\w-]* ){0,5}" + _WEAPON,
                 r"deliver(?:y|ies|ed)? of(?: \w+){0,3} " + _WEAPON,
             ),
             _FLAGS,
@@ -151,6 +155,7 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"summon(?:ed|s|ing)? (?:the )?(?:\w+ )?(?:ambassador|envoy|charg[eé] d'affaires)",
                 r"expel(?:led|s|ling)? (?:\w+ )?diplomats?",
                 r"lodged (?:a |an )?(?:strong )?protest",
+                r"diplomatic (?:actions?|measures|steps|responses?|pressure)",
                 r"(?:issued|released|adopted|issues) (?:a |an )?joint (?:statement|declaration)",
                 r"recall(?:ed|s|ing)? (?:its |the )?ambassador",
                 r"emergency (?:UN |U\.N\. )?"
@@ -177,6 +182,7 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:review|reconsider|re-examine|revisit)(?:s|ed|ing)? (?:its |the |a )?"
                 r"(?:\w+ ){0,3}(?:policy|ban|stance)",
                 r"shift in (?:its |the )?(?:\w+ ){0,2}policy",
+                r"change (?:in|to|of) (?:its |the |[A-Z][\w’']* )?(?:\w+ ){0,3}policy",
             ),
             _FLAGS,
         ),
@@ -230,13 +236,15 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _words(
                 r"(?:is|are|was|were|be) (?:considering|weighing|mulling|reviewing|exploring)",
                 r"considers?",
-                r"considering",
+                r"considering(?! that)",
                 r"weigh(?:s|ing)?",
                 r"mull(?:s|ing)?",
                 r"could",
                 r"might",
                 r"may",
                 r"possib(?:le|ility|ly)",
+                r"draft(?:s|ed|ing)?(?: \w+){0,3} proposal",
+                r"propos(?:al|als|ed|es)",
                 r"hinted",
                 r"not rul(?:e|ing) out",
                 r"(?:open|opening) the door to",
@@ -273,6 +281,8 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"to impose",
                 r"is set to",
                 r"are set to",
+                r"working to (?:finali[sz]e|conclude|sign)",
+                r"expected to be (?:finali[sz]ed|signed|concluded)",
             ),
             _FLAGS,
         ),
@@ -301,6 +311,7 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"imposes",
                 r"(?:announc|unveil)(?:es|ed|s)" + _IMPOSING,
                 r"summons",
+                r"issued",
                 r"added(?= [^.;]{0,120}\bto (?:the |its |their )?"
                 r"(?:sanctions?|entity|black) ?list)",
                 r"(?:join|support)(?:s|ed|ing)? (?:the )?[\w.]+-led",

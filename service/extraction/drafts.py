@@ -36,6 +36,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, Literal
 
 from service.extraction import cues, speakers
@@ -56,8 +57,22 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:also\s+)?(?:sanctioned|designated|blacklisted)\W*$",
     re.I,
 )
+_AND = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with)?\s*(?:the\s+)?", re.I)
+_SUPPLIED = re.compile(
+    r"\b(?:be|been|being|is|are|was|were)\s+(?:supplied|provided|sold|given|delivered)"
+    r"(?:\s+with)?\b[^,;]{0,40}$",
+    re.I,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:resist(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|ruled? out|"
+    r"instead of|rather than|avoid(?:s|ed|ing)?|not|never|no longer)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+_WHY = re.compile(r"\b(?:for|over|targeting|accused of|linked to|involved in|roles? in)\b", re.I)
 _BETWEEN = re.compile(r"\bbetween\b", re.I)
 _LED = re.compile(r"\S+-led\s+(?:\w+\s+)?$")
+_MADE = re.compile(r"[-‐](?:made|built|produced|designed)\b", re.I)
+_MAKES = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}" + cues.WEAPONS_PATTERN, re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 _BUYS = re.compile(r"\b(?:buy|bought|purchas\w*|acquir\w*|procur\w*|import\w*)\b", re.I)
 _ON = re.compile(r"\b(?:on|against)\b", re.I)
@@ -115,7 +130,11 @@ def _supplier_first(sentence: SentenceAnalysis, roles: dict[str, str]) -> None:
     supplier = (
         next((m for m in parties if m.how == "company"), None)
         or next((m for m in parties if _FROM_BEFORE.search(text[: m.start - base])), None)
+        or next((m for m in parties if _MADE.match(text, m.end - base)), None)
         or next((m for m in parties if m.how == "demonym" and m.code not in roles), None)
+        or next(
+            (m for m in parties if m.how == "demonym" and _MAKES.match(text, m.end - base)), None
+        )
     )
     if supplier is None:
         if _BUYS.search(text):
@@ -152,8 +171,16 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
     if passive:
         for mention in before:
             roles.setdefault(mention.code, "target")
+    elif measure_type in _AID_TYPES and _SUPPLIED.search(text[: cue.start]):
+        for mention in before:  # "Poland will be supplied with 180 tanks"
+            roles.setdefault(mention.code, "beneficiary")
     elif subjects:
+        # The subject, and the parties listed with it ("the US, Japan and the EU issued").
         roles[subjects[0].code] = "imposer"
+        for prior, mention in pairwise(subjects):
+            if not _AND.fullmatch(text[prior.end - base : mention.start - base]):
+                break
+            roles.setdefault(mention.code, "imposer")
     last: str | None = None  # the role of the party named just before, for a list
     for mention in after:
         lead = text[: mention.start - base]
@@ -182,22 +209,51 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
                 if role == "imposer":
                     roles[code] = "partner"
             roles[leader.code] = "imposer"
-    if "imposer" not in roles.values():
-        return []
     order = {"imposer": 0, "partner": 1, "target": 2, "beneficiary": 3}
     ranked = sorted(roles.items(), key=lambda item: order[item[1]])
     return [{"country": code, "role": role} for code, role in ranked]
 
 
-def _measures(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
+def _measures(
+    sentence: SentenceAnalysis, source: str, context: str | None = None
+) -> Iterable[Draft]:
+    """The measures of one sentence.
+
+    ``context`` is the imposer of the article's measure before: a sentence that names no
+    party as its subject ("it would review its policy", "the government will take
+    measures") speaks of it.
+    """
     text = sentence.sentence.text
-    for cue in cues.measure_cues(text):
+    base = sentence.sentence.start
+    # Words a trigger claims ("a security pact", "pledged mutual military support") are
+    # the event measures answer, not a measure.
+    claimed = [(c.start, c.end) for c, _ in cues.trigger_cues(text) if c.meaning == "treaty"]
+    found = cues.measure_cues(text)
+    for cue in found:
+        if any(s <= cue.start and cue.end <= e for s, e in claimed):
+            continue
+        if _NOT_DONE.search(text[max(0, cue.start - 40) : cue.start]):
+            continue  # "has resisted sending lethal weapons": what is not done
+        if any(
+            other.meaning == "sanction"
+            and other.end <= cue.start
+            and _WHY.search(text[other.end : cue.start])
+            for other in found
+        ):
+            continue  # "sanctioned 19 entities for providing military aid": the reason
         status = cues.status_of(text, cue)
         if status is None:
             continue
         countries = _roles(sentence, cue, cue.meaning)
-        if not countries:
-            continue
+        reasons = [cue.reason, status.reason]
+        unnamed = not any(
+            m.end - base <= cue.start and m.how != "demonym" for m in _parties(sentence)
+        )
+        if not any(c["role"] == "imposer" for c in countries):
+            if context is None or not unnamed or context in {c["country"] for c in countries}:
+                continue
+            countries.insert(0, {"country": context, "role": "imposer"})
+            reasons.append(f"no party names itself: the imposer {context} of the measure before")
         if cue.meaning in _ONE_OFF and status.meaning == "in_force":
             # A summons or an expulsion is over once done: carried out in full.
             status = cues.Cue("completed", status.start, status.end, status.words)
@@ -216,7 +272,7 @@ def _measures(sentence: SentenceAnalysis, source: str) -> Iterable[Draft]:
             "measure",
             record,
             confidence=0.6 if status.meaning != "announced" else 0.5,
-            reasons=[cue.reason, status.reason],
+            reasons=reasons,
             key=("measure", cue.meaning, status.meaning, imposers),
         )
         draft.cite(sentence, source)
@@ -396,23 +452,75 @@ def _takes_effect(
     measure.cite(sentence, source)
 
 
+def _same(a: Draft, b: Draft) -> bool:
+    """Whether two drafts are one fact: the same key, and no targets or date apart.
+
+    "Sanctions on North Korea" and "sanctions on North Korea and Russia" in one article
+    are one measure; sanctions on Russia since 2022 and on North Korea this week are two,
+    as are arms deals signed in 2022 and in 2025.
+    """
+    if a.key != b.key:
+        return False
+    if a.kind != "measure":
+        return True
+    theirs = [_codes(d.record, "target") for d in (a, b)]
+    if theirs[0] and theirs[1] and not theirs[0] & theirs[1]:
+        return False
+    dates = [d.record.get("announced_on") for d in (a, b)]
+    return not (dates[0] and dates[1] and dates[0][:7] != dates[1][:7])
+
+
+def _codes(record: dict[str, Any], role: str) -> set[str]:
+    return {c["country"] for c in record.get("countries") or [] if c["role"] == role}
+
+
+def _answers(measures: list[Draft]) -> list[Draft]:
+    """The measures without those that only their targets impose.
+
+    An article on responses to North Korea and Russia names what those two did (a pact,
+    pledges of support) in the words of measures; a measure imposed only by parties the
+    article's other measures target, and that none of them imposes, is what the measures
+    answer, not one of them: the triggers read it.
+    """
+    kept = []
+    for draft in measures:
+        others = [d for d in measures if d is not draft]
+        targets = set().union(*(_codes(d.record, "target") for d in others))
+        imposers = set().union(*(_codes(d.record, "imposer") for d in others))
+        mine = _codes(draft.record, "imposer")
+        if mine and mine <= targets - imposers:
+            continue
+        kept.append(draft)
+    return kept
+
+
 def drafts(analysis: Analysis, source: str) -> list[Draft]:
     """The records ``analysis`` supports, repeats merged, in the order first cited."""
-    merged: dict[tuple[Any, ...], Draft] = {}
+    merged: list[Draft] = []
     speaker: speakers.Speaker | None = None  # the person a later "he said" stands for
     last: Draft | None = None  # the measure a later "the measures take effect" speaks of
     for sentence in analysis.sentences:
         said, speaker = _statements(sentence, source, speaker)
-        measures = list(_measures(sentence, source))
+        context = next(iter(_codes(last.record, "imposer")), None) if last else None
+        measures = list(_measures(sentence, source, context))
         if not measures and last is not None:
             _takes_effect(last, sentence, source, analysis.published_on)
-        last = measures[-1] if measures else last
         for draft in (*measures, *_triggers(sentence, source), *said):
-            same = merged.get(draft.key)
+            same = next((d for d in merged if _same(d, draft)), None)
+            if draft.kind == "measure":
+                last = same or draft
             if same is None:
-                merged[draft.key] = draft
+                merged.append(draft)
                 continue
             same.cite(sentence, source)
             same.confidence = min(0.95, same.confidence + 0.1)
             same.reasons += [r for r in draft.reasons if r not in same.reasons]
-    return list(merged.values())
+            for name in ("announced_on", "announced_on_precision"):
+                if name in draft.record:
+                    same.record.setdefault(name, draft.record[name])
+            known = {c["country"] for c in same.record.get("countries", [])}
+            same.record.setdefault("countries", []).extend(
+                c for c in draft.record.get("countries", []) if c["country"] not in known
+            )
+    kept = {id(d) for d in _answers([d for d in merged if d.kind == "measure"])}
+    return [d for d in merged if d.kind != "measure" or id(d) in kept]

@@ -5,11 +5,11 @@ a label from ``tests/extraction/<article>/labels.json``), their citations holdin
 of the article. A quote is located in the article (verbatim, first occurrence unless an
 offset is given), so two records *overlap* when any of their cited spans intersect.
 
-- **Records.** A proposal and a label of the same kind are paired one to one, greedily
-  by the largest quote overlap. A paired proposal is a *hit* when the kind's key fields
-  agree: for a measure its type, status and imposers (the issue's definition); for a
-  trigger its kind; for a statement its stance. Precision = hits / proposals, recall =
-  hits / labels.
+- **Records.** A proposal and a label of the same kind whose quotes overlap are paired
+  one to one, greedily: pairs that agree first, then by the largest quote overlap. A
+  paired proposal is a *hit* when the kind's key fields agree: for a measure its type,
+  status and imposers (the issue's definition); for a trigger its kind; for a statement
+  its stance. Precision = hits / proposals, recall = hits / labels.
 - **Statements with figures.** Recall over the labelled statements that carry a figure:
   a hit needs the same figure value and unit, and an overlapping quote.
 - **Fields.** Over the paired records of each kind, each field's precision (agreeing
@@ -210,11 +210,12 @@ def hit(kind: str, proposal: Record, label: Record) -> bool:
 def pair(
     text: str, proposals: Sequence[Record], labels: Sequence[Record], kind: str
 ) -> list[tuple[int, int]]:
-    """One-to-one pairs ``(proposal index, label index)``, largest quote overlap first."""
+    """One-to-one pairs ``(proposal index, label index)`` of records whose quotes overlap."""
     prop_spans = [spans(text, p) for p in proposals]
     label_spans = [spans(text, label) for label in labels]
-    # Of equal overlaps (two statements quoting one sentence), records that agree pair
-    # first: the same figure, then the same key fields.
+    # Of the pairs whose quotes overlap, those that agree pair first (the key fields, then
+    # the same figure), then the larger overlap: a proposal quoting two labels' sentence
+    # pairs with the one it gets right.
     weighed = sorted(
         (
             (
@@ -227,7 +228,7 @@ def pair(
             for i, ps in enumerate(prop_spans)
             for j, ls in enumerate(label_spans)
         ),
-        key=lambda t: (-t[0], not t[1], not t[2], t[3], t[4]),
+        key=lambda t: (t[0] <= 0, not t[2], not t[1], -t[0], t[3], t[4]),
     )
     used_p: set[int] = set()
     used_l: set[int] = set()
