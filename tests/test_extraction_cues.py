@@ -97,6 +97,32 @@ def test_a_sentence_without_a_measure_has_no_cue() -> None:
         ("The government demanded that Pyongyang immediately withdraw its troops.", "demand"),
         ("NATO leader Mark Rutte warned that the deployment marks an escalation.", "warn"),
         ("The Pentagon confirmed that North Korean soldiers are in Russia.", "confirm"),
+        (
+            "Rutte said sending North Korean troops to Ukraine violates international law.",
+            "condemn",
+        ),
+        (
+            "Sending weapons would depend on Russia’s military cooperation with the North,"
+            " adviser Chang Ho-jin said.",
+            "warn",
+        ),
+        (
+            "The Foreign Ministry emphasized that the sanctions are a response to a statement by"
+            " Western foreign ministers.",
+            "justify",
+        ),
+        ("Wong said Australia would work with Western allies to hold Russia to account.", "pledge"),
+        (
+            "North Korean soldiers sent to Ukraine would likely be used as “cannon fodder”, he"
+            " said.",
+            "assess",
+        ),
+        ("Poland's defence minister welcomed the contract.", "support"),
+        (
+            "Russia said on Monday it would continue to strengthen ties with North Korea, while"
+            " declining to confirm South Korea’s report.",
+            "decline_to_confirm",
+        ),
     ],
 )
 def test_stances_come_from_reported_speech(sentence: str, stance: str) -> None:

@@ -369,7 +369,7 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             _words(
                 r"(?:did|does|would) not confirm",
-                r"declined to (?:confirm|comment)",
+                r"declin(?:ed|es|ing) to (?:confirm|comment)",
                 r"neither confirm(?:ed)? nor den(?:y|ied)",
                 r"refused to (?:confirm|comment)",
             ),
@@ -405,6 +405,14 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"denounc(?:e|es|ed|ing)",
                 r"deplor(?:e|es|ed|ing)",
                 r"slammed",
+                r"decr(?:y|ies|ied|ying)",
+                r"critici[sz](?:e|es|ed|ing|m)",
+                r"accus(?:e|es|ed|ing)",
+                r"violat(?:e|es|ed|ing|ion|ions)",
+                r"illegal",
+                r"unlawful",
+                r"reckless",
+                r"provocations?",
             ),
             _FLAGS,
         ),
@@ -412,11 +420,46 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "demand",
         re.compile(
-            _words(r"demand(?:s|ed|ing)?", r"call(?:s|ed)? (?:on|for)", r"urg(?:e|es|ed|ing)"),
+            _words(
+                r"demand(?:s|ed|ing)?",
+                r"call(?:s|ed)? (?:on|for)",
+                r"urg(?:e|es|ed|ing)",
+                r"we need",
+                r"must",
+            ),
             _FLAGS,
         ),
     ),
-    ("warn", re.compile(_words(r"warn(?:s|ed|ing)?", r"cautioned"), _FLAGS)),
+    (
+        "warn",
+        re.compile(
+            _words(
+                r"warn(?:s|ed|ing)?",
+                r"cautioned",
+                r"threat(?:en|ens|ened)?",
+                r"pos(?:e|es|ed|ing) (?:a |an )?(?:\w+ )?(?:threat|risks?|danger)",
+                r"(?:serious|grave|deep) concern",
+                r"concerns?",
+                r"escalat(?:e|es|ed|ing|ion)",
+                r"if [^,]{3,120}, (?:\w+ ){0,4}(?:will|would)",
+                r"(?:would|will) depend on",
+            ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "justify",
+        re.compile(
+            _words(
+                r"(?:part of (?:our|its|their|the) )?response to",
+                r"in response to",
+                r"within the framework of",
+                r"legitimate",
+                r"justified",
+            ),
+            _FLAGS,
+        ),
+    ),
     (
         "pledge",
         re.compile(
@@ -425,7 +468,31 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"pledg(?:e|es|ed)",
                 r"promis(?:e|es|ed)",
                 r"(?:won[’']t|will not) sit idl[ey]",
+                r"(?:will|would) (?:\w+ )?(?:take|work|support|continue|strengthen|review|"
+                r"prepare|respond|hold|provide|impose|increase)",
             ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "assess",
+        re.compile(
+            _words(
+                r"(?:would|will|is|are) likely",
+                r"likely",
+                r"expected to",
+                r"expects?",
+                r"estimat(?:e|es|ed)",
+                r"assess(?:es|ed|ment)?",
+                r"believ(?:e|es|ed)",
+            ),
+            _FLAGS,
+        ),
+    ),
+    (
+        "support",
+        re.compile(
+            _words(r"welcom(?:e|es|ed|ing)", r"prais(?:e|es|ed)", r"hail(?:s|ed)", r"great day"),
             _FLAGS,
         ),
     ),
