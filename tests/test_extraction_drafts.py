@@ -227,6 +227,6 @@ def test_a_sentence_naming_no_party_speaks_of_the_imposer_before() -> None:
     found = [d for d in drafts(analyse(text, PUBLISHED), "src") if d.kind == "measure"]
     review = next(d for d in found if d.record["type"] == "policy_review")
     assert _parties(review.record)[0] == ("KR", "imposer")
-    assert any("the imposer KR of the measure before" in r for r in review.reasons)
+    assert any("the imposer KR of the measures before" in r for r in review.reasons)
     alone = analyse("Yoon's office said it would review its policy.", PUBLISHED)
     assert [d for d in drafts(alone, "src") if d.kind == "measure"] == []

@@ -123,6 +123,9 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"lethal (?:aid|weapons)",
                 r"(?:send|sending|supply|supplying|provide|providing|ship|shipping|give|giving)"
                 r"(?: \w+){0,3} " + _WEAPON + r"(?: \w+){0,4} to Ukraine",
+                r"(?:send|sending|supply|supplying|provid(?:e|ing)|giv(?:e|ing))"
+                r" (?:lethal |more |additional )?(?:weapons|arms)\b(?! to (?:the )?(?:U\.?S|"
+                r"American|Poland))",
                 _WEAPON + r" (?:for|to) Ukraine",
             ),
             _FLAGS,
@@ -156,6 +159,9 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"expel(?:led|s|ling)? (?:\w+ )?diplomats?",
                 r"lodged (?:a |an )?(?:strong )?protest",
                 r"diplomatic (?:actions?|measures|steps|responses?|pressure)",
+                r"demanded (?:that )?(?:\w+ ){0,3}(?:immediately )?withdraw",
+                r"called for an? (?:immediate )?(?:halt|withdrawal|end)",
+                r"alerted the (?:U\.?N\.? |United Nations )?Security Council",
                 r"(?:issued|released|adopted|issues) (?:a |an )?joint (?:statement|declaration)",
                 r"recall(?:ed|s|ing)? (?:its |the )?ambassador",
                 r"emergency (?:UN |U\.N\. )?"
@@ -195,6 +201,9 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r" (?:pact|treaty|cooperation agreement|partnership)",
                 r"mutual defen[cs]e",
                 r"joint (?:exercises|drills)",
+                r"cooperat(?:e|ion) (?:in|on) (?:\w+ ){0,3}defen[cs]e",
+                r"support and training",
+                r"training (?:for|of) (?:\w+ ){0,3}(?:troops|forces|soldiers|use)",
             ),
             _FLAGS,
         ),
@@ -312,6 +321,9 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:announc|unveil)(?:es|ed|s)" + _IMPOSING,
                 r"summons",
                 r"issued",
+                r"demanded",
+                r"called for",
+                r"alerted",
                 r"added(?= [^.;]{0,120}\bto (?:the |its |their )?"
                 r"(?:sanctions?|entity|black) ?list)",
                 r"(?:join|support)(?:s|ed|ing)? (?:the )?[\w.]+-led",

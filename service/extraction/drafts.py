@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -63,6 +64,7 @@ _SUPPLIED = re.compile(
     r"(?:\s+with)?\b[^,;]{0,40}$",
     re.I,
 )
+_IF_CLAUSE = re.compile(r"\b(?:if|unless|should)\b[^,;]{0,160},", re.I)
 _NOT_DONE = re.compile(
     r"\b(?:resist(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|ruled? out|"
     r"instead of|rather than|avoid(?:s|ed|ing)?|not|never|no longer)\s+(?:\w+\s+){0,2}$",
@@ -165,7 +167,13 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
         or _PASSIVE_BEFORE.search(text[: cue.end]) is not None
     )
     roles: dict[str, str] = {}
-    before = [m for m in _parties(sentence) if m.end <= at]
+    # Parties in a condition before the main clause ("If North Korea and Russia continue,
+    # Seoul will respond") are not its subject.
+    conditions = [
+        (base + c.start(), base + c.end()) for c in _IF_CLAUSE.finditer(text, 0, cue.start)
+    ]
+    skip = conditions[-1] if conditions else (0, 0)
+    before = [m for m in _parties(sentence) if m.end <= at and not skip[0] <= m.start < skip[1]]
     after = [m for m in _parties(sentence) if m.start >= base + cue.start]
     subjects = [m for m in before if m.how != "demonym" or _OWNED.match(text[m.end - base :])]
     if passive:
@@ -219,15 +227,19 @@ def _measures(
 ) -> Iterable[Draft]:
     """The measures of one sentence.
 
-    ``context`` is the imposer of the article's measure before: a sentence that names no
-    party as its subject ("it would review its policy", "the government will take
-    measures") speaks of it.
+    ``context`` is the imposer the article's measures so far name most, its subject: a
+    sentence that names no party as its subject ("it would review its policy", "the
+    government will take measures") speaks of it.
     """
     text = sentence.sentence.text
     base = sentence.sentence.start
     # Words a trigger claims ("a security pact", "pledged mutual military support") are
     # the event measures answer, not a measure.
-    claimed = [(c.start, c.end) for c, _ in cues.trigger_cues(text) if c.meaning == "treaty"]
+    claimed = [
+        (c.start, c.end)
+        for c, _ in cues.trigger_cues(text)
+        if c.meaning in ("treaty", "military_cooperation")
+    ]
     found = cues.measure_cues(text)
     for cue in found:
         if any(s <= cue.start and cue.end <= e for s, e in claimed):
@@ -253,7 +265,7 @@ def _measures(
             if context is None or not unnamed or context in {c["country"] for c in countries}:
                 continue
             countries.insert(0, {"country": context, "role": "imposer"})
-            reasons.append(f"no party names itself: the imposer {context} of the measure before")
+            reasons.append(f"no party names itself: the imposer {context} of the measures before")
         if cue.meaning in _ONE_OFF and status.meaning == "in_force":
             # A summons or an expulsion is over once done: carried out in full.
             status = cues.Cue("completed", status.start, status.end, status.words)
@@ -499,9 +511,10 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
     merged: list[Draft] = []
     speaker: speakers.Speaker | None = None  # the person a later "he said" stands for
     last: Draft | None = None  # the measure a later "the measures take effect" speaks of
+    focus: Counter[str] = Counter()  # the article's imposers: the most named is its subject
     for sentence in analysis.sentences:
         said, speaker = _statements(sentence, source, speaker)
-        context = next(iter(_codes(last.record, "imposer")), None) if last else None
+        context = focus.most_common(1)[0][0] if focus else None
         measures = list(_measures(sentence, source, context))
         if not measures and last is not None:
             _takes_effect(last, sentence, source, analysis.published_on)
@@ -509,6 +522,7 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
             same = next((d for d in merged if _same(d, draft)), None)
             if draft.kind == "measure":
                 last = same or draft
+                focus.update(_codes(draft.record, "imposer"))
             if same is None:
                 merged.append(draft)
                 continue
