@@ -230,3 +230,22 @@ def test_a_sentence_naming_no_party_speaks_of_the_imposer_before() -> None:
     assert any("the imposer KR of the measures before" in r for r in review.reasons)
     alone = analyse("Yoon's office said it would review its policy.", PUBLISHED)
     assert [d for d in drafts(alone, "src") if d.kind == "measure"] == []
+
+
+def test_an_opening_clause_is_not_the_subject_and_a_summons_targets_its_envoy() -> None:
+    (us,) = _found(
+        "On the same day the EU acted, the United States sanctioned 19 entities.", "measure"
+    )
+    assert _parties(us)[0] == ("US", "imposer")
+    (summons,) = _found("South Korea summons Russian envoy over troop deployment.", "measure")
+    assert (summons["type"], summons["status"]) == ("diplomatic_action", "completed")
+    assert _parties(summons) == [("KR", "imposer"), ("RU", "target")]
+
+
+def test_a_buyer_acquiring_from_its_partner_makes_the_partner_the_supplier() -> None:
+    (deal,) = _found(
+        "Poland has already secured several arms deals with South Korea, acquiring tanks and"
+        " howitzers.",
+        "measure",
+    )
+    assert _parties(deal) == [("KR", "imposer"), ("PL", "beneficiary")]

@@ -64,7 +64,10 @@ _SUPPLIED = re.compile(
     r"(?:\s+with)?\b[^,;]{0,40}$",
     re.I,
 )
-_IF_CLAUSE = re.compile(r"\b(?:if|unless|should)\b[^,;]{0,160},", re.I)
+_IF_CLAUSE = re.compile(
+    r"\b(?i:if|unless|should)\b[^,;]{0,160},"
+    r"|^\W*(?:On|When|After|As|While|Since|Following|Although|Though|Despite)\b[^,;]{0,120},"
+)
 _NOT_DONE = re.compile(
     r"\b(?:resist(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|ruled? out|"
     r"instead of|rather than|avoid(?:s|ed|ing)?|not|never|no longer)\s+(?:\w+\s+){0,2}$",
@@ -75,6 +78,7 @@ _BETWEEN = re.compile(r"\bbetween\b", re.I)
 _LED = re.compile(r"\S+-led\s+(?:\w+\s+)?$")
 _MADE = re.compile(r"[-‐](?:made|built|produced|designed)\b", re.I)
 _MAKES = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}" + cues.WEAPONS_PATTERN, re.I)
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
 _BUYS = re.compile(r"\b(?:buy|bought|purchas\w*|acquir\w*|procur\w*|import\w*)\b", re.I)
 _ON = re.compile(r"\b(?:on|against)\b", re.I)
@@ -138,6 +142,10 @@ def _supplier_first(sentence: SentenceAnalysis, roles: dict[str, str]) -> None:
             (m for m in parties if m.how == "demonym" and _MAKES.match(text, m.end - base)), None
         )
     )
+    if supplier is None and _BUYS.search(text):
+        # "Poland has secured arms deals with South Korea, acquiring tanks": the buyer
+        # deals with its supplier.
+        supplier = next((m for m in parties if _WITH_BEFORE.search(text[: m.start - base])), None)
     if supplier is None:
         if _BUYS.search(text):
             for code, role in list(roles.items()):
@@ -167,8 +175,9 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
         or _PASSIVE_BEFORE.search(text[: cue.end]) is not None
     )
     roles: dict[str, str] = {}
-    # Parties in a condition before the main clause ("If North Korea and Russia continue,
-    # Seoul will respond") are not its subject.
+    # Parties in a condition or an opening clause before the main clause ("If North Korea
+    # and Russia continue, Seoul will respond"; "On the day the EU acted, the United States
+    # sanctioned") are not its subject.
     conditions = [
         (base + c.start(), base + c.end()) for c in _IF_CLAUSE.finditer(text, 0, cue.start)
     ]
@@ -189,6 +198,12 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
             if not _AND.fullmatch(text[prior.end - base : mention.start - base]):
                 break
             roles.setdefault(mention.code, "imposer")
+    if measure_type == "diplomatic_action":
+        # "summoned the Russian ambassador", "demanded that Pyongyang withdraw": the party
+        # named in the act's own words is the one it is aimed at.
+        for mention in after:
+            if mention.start < base + cue.end and mention.code not in roles:
+                roles[mention.code] = "target"
     last: str | None = None  # the role of the party named just before, for a list
     for mention in after:
         lead = text[: mention.start - base]
