@@ -24,7 +24,8 @@ def read(sentence: str) -> list[tuple[str, str | None]]:
             "South Korea could send weapons to Ukraine as part of “phased measures” it vowed"
             " to take against North Korea and Russia over their deepening military"
             " cooperation, a senior presidential official told reporters on Tuesday.",
-            [("military_aid", "under_consideration"), ("response_package", "under_consideration")],
+            # "could" is the weapons'; the phased measures are what "it vowed to take".
+            [("military_aid", "under_consideration"), ("response_package", "announced")],
         ),
         # seeds/articles/004: the status is in the cue's own verb.
         (

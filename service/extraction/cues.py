@@ -291,6 +291,7 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"is set to",
                 r"are set to",
                 r"working to (?:finali[sz]e|conclude|sign)",
+                r"(?:scheduled|due|slated) to",
                 r"expected to be (?:finali[sz]ed|signed|concluded)",
             ),
             _FLAGS,
@@ -687,10 +688,18 @@ def status_of(sentence: str, cue: Cue) -> Cue | None:
         before = [c for c in candidates if start <= c.start and c.end <= cue.start]
         return max(before, key=lambda c: (c.end, -_rank(c.meaning)), default=None)
 
+    # A status that governs another measure named between it and this one ("could send
+    # weapons as part of phased measures it vowed to take") is that measure's: this one
+    # takes its own from after it, when its clause has one.
+    others = [m for m in measure_cues(sentence) if m.end <= cue.start]
+
     inside = [c for c in candidates if cue.start <= c.start and c.end <= cue.end]
     after = [c for c in candidates if cue.end <= c.start and c.end <= clause_end]
+    governing = nearest_before(clause_start)
+    if governing is not None and after and any(governing.end <= m.start for m in others):
+        governing = None
     found = (
-        nearest_before(clause_start)
+        governing
         or min(inside, key=lambda c: (c.start, _rank(c.meaning)), default=None)
         or min(after, key=lambda c: (c.start, _rank(c.meaning)), default=None)
         or nearest_before(0)

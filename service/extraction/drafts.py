@@ -61,13 +61,16 @@ _PASSIVE_BEFORE = re.compile(
 _AND = re.compile(r"\s*(?:,|,?\s*and|,?\s*as well as|,?\s*along with)?\s*(?:the\s+)?", re.I)
 _SUPPLIED = re.compile(
     r"\b(?:be|been|being|is|are|was|were)\s+(?:supplied|provided|sold|given|delivered)"
-    r"(?:\s+with)?\b[^,;]{0,40}$",
+    r"(?:\s+with)?\b[^,;]{0,60}$",
     re.I,
 )
 _IF_CLAUSE = re.compile(
     r"\b(?i:if|unless|should)\b[^,;]{0,160},"
-    r"|^\W*(?:On|When|After|As|While|Since|Following|Although|Though|Despite)\b[^,;]{0,120},"
+    r"|^\W*(?:On|In|At|During|When|After|As|While|Since|Following|Although|Though|Despite)"
+    r"\b[^,;]{0,120},"
 )
+_GUESS = re.compile(r"\b(?:likely|unlikely|probably|perhaps)\b(?:\s+\w+){0,3}\s*$", re.I)
+_SELLS = re.compile(r"\b(?:export(?:s|ed|ing)?|sell(?:s|ing)?|sold)\s+$", re.I)
 _NOT_DONE = re.compile(
     r"\b(?:resist(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|ruled? out|"
     r"instead of|rather than|avoid(?:s|ed|ing)?|not|never|no longer)\s+(?:\w+\s+){0,2}$",
@@ -188,7 +191,7 @@ def _roles(sentence: SentenceAnalysis, cue: cues.Cue, measure_type: str) -> list
     if passive:
         for mention in before:
             roles.setdefault(mention.code, "target")
-    elif measure_type in _AID_TYPES and _SUPPLIED.search(text[: cue.start]):
+    elif measure_type in _AID_TYPES and _SUPPLIED.search(text[: cue.end]):
         for mention in before:  # "Poland will be supplied with 180 tanks"
             roles.setdefault(mention.code, "beneficiary")
     elif subjects:
@@ -261,6 +264,12 @@ def _measures(
             continue
         if _NOT_DONE.search(text[max(0, cue.start - 40) : cue.start]):
             continue  # "has resisted sending lethal weapons": what is not done
+        if _GUESS.search(text[max(0, cue.start - 40) : cue.start]):
+            continue  # "will likely increase sanctions": a forecast, not a measure
+        if cue.meaning == "military_aid" and _SELLS.search(
+            text[max(0, cue.start - 20) : cue.start]
+        ):
+            cue = cues.Cue("arms_transfer", cue.start, cue.end, cue.words)  # "exporting shells"
         if any(
             other.meaning == "sanction"
             and other.end <= cue.start
