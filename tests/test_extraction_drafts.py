@@ -249,3 +249,32 @@ def test_a_buyer_acquiring_from_its_partner_makes_the_partner_the_supplier() -> 
         "measure",
     )
     assert _parties(deal) == [("KR", "imposer"), ("PL", "beneficiary")]
+
+
+def test_a_forecast_is_not_a_measure_and_exporting_shells_is_an_arms_transfer() -> None:
+    assert (
+        _found(
+            "Moon Seong-mok noted, “The international community will likely increase sanctions"
+            " on both Russia and North Korea.”",
+            "measure",
+        )
+        == []
+    )
+    (sale,) = _found(
+        "The United States has struggled to maintain its stockpiles while exporting shells to"
+        " Ukraine.",
+        "measure",
+    )
+    assert sale["type"] == "arms_transfer"
+    assert _parties(sale)[0] == ("US", "imposer")
+
+
+def test_a_delivery_scheduled_for_later_is_announced_not_completed() -> None:
+    found = _found(
+        "Hyundai Rotem signed a contract with Poland for 180 K2 tanks. The first 30 K2 tanks"
+        " are scheduled to be delivered in 2026.",
+        "measure",
+        dt.date(2025, 8, 1),
+    )
+    assert ("arms_transfer", "announced") in [(m["type"], m["status"]) for m in found]
+    assert all(m["status"] != "completed" for m in found)

@@ -334,6 +334,7 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:is|are|has been|have been) (?:\w+ )?(?:providing|supplying|sending)",
                 r"limited to (?:providing|sending|supplying)",
                 r"polic(?:y|ies) of (?:\w+ ){0,2}(?:sending|supplying|providing)",
+                r"(?:while|by) (?:exporting|supplying|sending|providing|delivering)",
                 r"slapped",
                 r"hit (?:\w+ ){0,6}with",
                 r"took effect",
