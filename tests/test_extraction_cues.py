@@ -97,7 +97,8 @@ def test_a_sentence_without_a_measure_has_no_cue() -> None:
         ("Kim condemned this military cooperation.", "condemn"),
         ("The government demanded that Pyongyang immediately withdraw its troops.", "demand"),
         ("NATO leader Mark Rutte warned that the deployment marks an escalation.", "warn"),
-        ("The Pentagon confirmed that North Korean soldiers are in Russia.", "confirm"),
+        # A confirmation is a report in the register's stances.
+        ("The Pentagon confirmed that North Korean soldiers are in Russia.", "report"),
         (
             "Rutte said sending North Korean troops to Ukraine violates international law.",
             "condemn",

@@ -10,8 +10,9 @@ is kept with its span, so a proposal can say which words made it (its ``reasons`
   cue (a sentence naming sanctions and an arms deal gives two);
 - :func:`status_of` reads the status of a measure from the words around its cue: the
   nearest modal or tense cue before it in the same clause, else the sentence's own;
-- :func:`speech` finds reported speech (said, told, according to) and the stance of it:
-  deny, condemn, warn, demand, confirm, report; "did not confirm" is
+- :func:`speech` finds reported speech (said, told, according to) and the stance of it,
+  in the register's stances: deny, condemn, warn, demand, pledge, justify, assess,
+  support, report (a confirmation is a report); "did not confirm" is
   ``decline_to_confirm``, never a denial.
 
 Everything here is deterministic and offline: the same sentence always gives the same
@@ -513,7 +514,9 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _FLAGS,
         ),
     ),
-    ("confirm", re.compile(_words(r"confirm(?:s|ed|ing)?", r"acknowledg(?:e|es|ed)"), _FLAGS)),
+    # A confirmation is a report in the register's words (the trigger it confirms is
+    # ``confirmed``); listed last, so a stronger stance in the sentence wins.
+    ("report", re.compile(_words(r"confirm(?:s|ed|ing)?", r"acknowledg(?:e|es|ed)"), _FLAGS)),
 )
 
 
@@ -712,6 +715,19 @@ def status_of(sentence: str, cue: Cue) -> Cue | None:
                 "threatened", found.start, found.end, f"{found.words} … {condition.group(0)}"
             )
     return found
+
+
+_CONDITION_CLAUSE = re.compile(
+    r"\b(?:if|unless|should|depend(?:s|ing)? on|based on the (?:level|degree|progress)|"
+    r"in line with the (?:level|degree|progress))\b[^,;.“”\"]{3,200}",
+    _FLAGS,
+)
+
+
+def condition_of(sentence: str) -> str | None:
+    """The condition a sentence sets, in its own words ("if North Korea continues …")."""
+    found = _CONDITION_CLAUSE.search(sentence)
+    return found.group(0).strip() if found is not None else None
 
 
 def _rank(meaning: str) -> int:

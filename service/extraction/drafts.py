@@ -300,6 +300,11 @@ def _measures(
             "title": f"{', '.join(imposers)}: {cue.words}",
             "countries": countries,
         }
+        condition = cues.condition_of(text) if status.meaning == "threatened" else None
+        if condition is not None:
+            record["conditional"] = True
+            record["condition"] = condition
+            reasons.append(f"condition '{condition}'")
         for date in sentence.dates:
             which = "effective_on" if _EFFECT.search(text) else "announced_on"
             record.setdefault(which, date.value.isoformat())
@@ -418,7 +423,7 @@ def _statements(
     if said is not None:
         a = said.attribution
         who = speakers.find(text, base, sentence.mentions, (a.start, a.end, a.words), previous)
-    if who is None and not sentence.figures:
+    if who is None and not any(f.unit for f in sentence.figures):
         return [], previous
     stance = said.stance.meaning if said is not None and said.stance is not None else "report"
     reasons: list[str] = []
@@ -429,7 +434,8 @@ def _statements(
     if said is not None and said.stance is not None:
         reasons.append(said.stance.reason)
     made: list[Draft] = []
-    counted: list[Figure | None] = [*sentence.figures] or [None]
+    # A count without a unit ("116 of the new batch") is not a figure the register takes.
+    counted: list[Figure | None] = [f for f in sentence.figures if f.unit] or [None]
     for figure in counted:
         record: dict[str, Any] = {
             "actor": who.actor if who is not None else None,
