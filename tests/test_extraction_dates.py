@@ -129,3 +129,15 @@ def test_every_date_of_a_seed_article_rests_on_its_words() -> None:
 def test_find_copes_with_text_before_the_first_sentence() -> None:
     (date,) = find("  \n  Talks were held on Monday.", PUBLISHED)
     assert (date.text, date.value) == ("on Monday", dt.date(2024, 10, 21))
+
+
+def test_an_undated_text_reads_only_dates_that_name_their_year() -> None:
+    text = (
+        "The sanctions take effect on December 19. Troops arrived last week. The treaty was"
+        " signed in June 2024, and the first contract on July 27, 2022."
+    )
+    found = find(text, None)
+    assert [(d.text, d.value.isoformat(), d.precision) for d in found] == [
+        ("in June 2024", "2024-06-01", "month"),
+        ("on July 27, 2022", "2022-07-27", "day"),
+    ]

@@ -70,9 +70,13 @@ def test_extract_eval_prints_precision_and_recall_per_kind_and_field() -> None:
     assert lines[0].split() == ["what", "precision", "recall", "hits", "prop", "lab"]
     names = {line.split()[0] for line in lines[1:]}
     assert {"measure", "trigger", "statement", "measure.type", "measure.status"} <= names
-    assert lines[-1].startswith("quotes verbatim at offsets:")
-    verbatim, total = (int(n) for n in lines[-1].split(":")[1].split(" of "))
+    assert lines[-2].startswith("quotes verbatim at offsets:")
+    verbatim, total = (int(n) for n in lines[-2].split(":")[1].split(" of "))
     assert verbatim == total > 0
+    # The target: no date without a textual basis.
+    assert lines[-1].startswith("dates with a textual basis:")
+    based, dated = (int(n) for n in lines[-1].split(":")[1].split(" of "))
+    assert based == dated > 0
 
 
 def roles_of(text: str) -> list[dict[str, str]]:

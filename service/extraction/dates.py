@@ -342,16 +342,26 @@ def _is_future(text: str, sentence_start: int, start: int) -> bool:
     return _REPORTING.search(before, cues[-1].end()) is None
 
 
+# Rules whose words name the year themselves: the only ones that hold in an undated text.
+_ANCHORED: Final = frozenset({"month_day_year", "day_month_year", "iso_date", "month_year", "year"})
+
+
 def find(
-    text: str, published_on: dt.date, sentence_starts: Sequence[int] | None = None
+    text: str, published_on: dt.date | None, sentence_starts: Sequence[int] | None = None
 ) -> list[DateMention]:
-    """The dates ``text`` gives, resolved against ``published_on``, in text order."""
+    """The dates ``text`` gives, resolved against ``published_on``, in text order.
+
+    Without a publication date ("on Monday", "December 19" and "last week" have no year to
+    stand on) only dates that name their year are read: no date without a textual basis.
+    """
     if sentence_starts is None:
         sentence_starts = [s.start for s in sentences.split(text)]
     starts = sorted(sentence_starts)
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for rule, pattern, resolve in _RULES:
+        if published_on is None and rule not in _ANCHORED:
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and end > s for s, e in taken):
@@ -364,7 +374,8 @@ def find(
             future = _is_future(text, sentence_start, start)
             if not future and _AHEAD.search(text, max(sentence_start, start - 20), start):
                 future = True
-            resolved = resolve(match, published_on, future)
+            # An anchored rule reads its year from its own words; the date only breaks ties.
+            resolved = resolve(match, published_on or dt.date.min, future)
             if resolved is None:
                 continue
             preposition = _PREPOSITION.search(text, max(sentence_start, start - 12), start)

@@ -433,6 +433,20 @@ def _statements(
         reasons.append("no attribution in the sentence: the article itself reports it")
     if said is not None and said.stance is not None:
         reasons.append(said.stance.reason)
+    # Dated by a date next to the attribution ("said on Tuesday", "on Thursday stated").
+    said_on = None
+    if said is not None and who is not None:
+        a = said.attribution
+        said_on = next(
+            (
+                d
+                for d in sentence.dates
+                if a.end <= d.start - base <= a.end + 4 or a.start - 16 <= d.end - base <= a.start
+            ),
+            None,
+        )
+        if said_on is not None:
+            reasons.append(f"'{said_on.text}' → said_on")
     made: list[Draft] = []
     # A count without a unit ("116 of the new batch") is not a figure the register takes.
     counted: list[Figure | None] = [f for f in sentence.figures if f.unit] or [None]
@@ -442,6 +456,9 @@ def _statements(
             "actor_name": who.name if who is not None else None,
             "stance": stance,
         }
+        if said_on is not None:
+            record["said_on"] = said_on.value.isoformat()
+            record["said_on_precision"] = said_on.precision
         why = list(reasons)
         if figure is not None:
             qualifier = REGISTER.get(figure.qualifier or "", figure.qualifier) or None
@@ -473,7 +490,7 @@ _THE_MEASURES = re.compile(
 
 
 def _takes_effect(
-    measure: Draft, sentence: SentenceAnalysis, source: str, published_on: dt.date
+    measure: Draft, sentence: SentenceAnalysis, source: str, published_on: dt.date | None
 ) -> None:
     """Date ``measure``'s entry into force from a later "the measures take effect on …".
 
@@ -488,7 +505,8 @@ def _takes_effect(
     measure.record["effective_on"] = date.value.isoformat()
     measure.record["effective_on_precision"] = date.precision
     measure.reasons.append(f"'{date.text}' → effective_on, read with the measure before")
-    if date.value > published_on and measure.record["status"] == "in_force":
+    later = published_on is not None and date.value > published_on
+    if later and measure.record["status"] == "in_force":
         measure.record["status"] = "announced"
         measure.reasons.append("in force only after the article's date → announced")
     measure.cite(sentence, source)

@@ -15,6 +15,8 @@ offset is given), so two records *overlap* when any of their cited spans interse
 - **Fields.** Over the paired records of each kind, each field's precision (agreeing
   pairs / proposals giving the field) and recall (agreeing pairs / labels giving it).
 - **Quotes.** Every proposal citation must be the article's text at its offsets.
+- **Dates.** Every date a proposal gives must be read from words in a passage it cites
+  (an undated article gives no relative date).
 
 Everything is a pure function of the records and the text, so a run is reproducible.
 """
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.extraction.dates import DateMention
 from service.extraction.drafts import drafts
 from service.extraction.pipeline import analyse
 
@@ -77,6 +80,7 @@ class Report:
     fields: dict[tuple[str, str], Score] = field(default_factory=dict)
     figures: Score = field(default_factory=Score)
     quotes: Score = field(default_factory=Score)  # hits: verbatim at their offsets
+    dates: Score = field(default_factory=Score)  # hits: read from words in a cited passage
 
     def add(self, other: Report) -> None:
         """Add the counts of ``other`` (another article's report) to these."""
@@ -86,6 +90,7 @@ class Report:
             self.fields.setdefault(pair, Score()).add(score)
         self.figures.add(other.figures)
         self.quotes.add(other.quotes)
+        self.dates.add(other.dates)
 
     def lines(self) -> list[str]:
         """The report as a table a terminal shows."""
@@ -103,6 +108,7 @@ class Report:
         for (kind, name), score in sorted(self.fields.items()):
             row(f"  {kind}.{name}", score)
         out.append(f"quotes verbatim at offsets: {self.quotes.hits} of {self.quotes.proposed}")
+        out.append(f"dates with a textual basis: {self.dates.hits} of {self.dates.proposed}")
         return out
 
 
@@ -311,10 +317,33 @@ def evaluate_dir(root: Path) -> Report:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
         published = meta.get("published_on")
-        # An undated article is read as of today: its relative dates resolve to nothing
-        # better, and the labels give none for them either.
-        published_on = dt.date.fromisoformat(published) if published else dt.date.today()
-        found = drafts(analyse(text, published_on), folder.name)
+        # An undated article is read undated: its relative dates have no basis.
+        published_on = dt.date.fromisoformat(published) if published else None
+        analysis = analyse(text, published_on)
+        found = drafts(analysis, folder.name)
         proposals = [{"kind": d.kind, "record": d.record, "citations": d.citations} for d in found]
-        total.add(evaluate(text, proposals, labels))
+        report = evaluate(text, proposals, labels)
+        report.dates = based(analysis.dates, proposals)
+        total.add(report)
     return total
+
+
+DATE_FIELDS = ("announced_on", "effective_on", "expected_by", "occurred_on", "said_on")
+
+
+def based(mentions: Iterable[DateMention], proposals: Iterable[Mapping[str, Any]]) -> Score:
+    """How many of the proposals' dates a date the text gives, in a cited passage, reads."""
+    mentions = list(mentions)
+    score = Score()
+    for proposal in proposals:
+        cited = [(c["start"], c["end"]) for c in proposal.get("citations") or []]
+        for name in DATE_FIELDS:
+            value = proposal["record"].get(name)
+            if value is None:
+                continue
+            score.proposed += 1
+            score.hits += any(
+                m.value.isoformat() == value and any(s <= m.start < e for s, e in cited)
+                for m in mentions
+            )
+    return score

@@ -34,7 +34,7 @@ class Analysis:
     """What the extractor found in one article, sentence by sentence."""
 
     text: str
-    published_on: dt.date
+    published_on: dt.date | None  # None: an undated text, whose relative dates stay unread
     extractor: str
     sentences: list[SentenceAnalysis]
 
@@ -54,7 +54,7 @@ class Analysis:
         return [f for s in self.sentences for f in s.figures]
 
 
-def analyse(text: str, published_on: dt.date, names: Gazetteer | None = None) -> Analysis:
+def analyse(text: str, published_on: dt.date | None, names: Gazetteer | None = None) -> Analysis:
     """Split ``text`` into sentences and find the names, dates and figures of each.
 
     ``names`` is a gazetteer built with the register's actors; without one, only countries

@@ -81,7 +81,10 @@ def extract(session: Session, source_id: str) -> list[Proposal]:
     source = session.get(Source, source_id)
     if source is None:
         raise NotFound("source", source_id)
-    published = source.published_on or dt.date.today()
+    # Relative dates ("on Monday", "last week") stand on a publication day: a source dated
+    # only to its month or year, or not at all, gives none of them.
+    precise = source.published_on_precision in (None, "day")
+    published = source.published_on if precise else None
     findings = drafts(analyse(source.text, published, _names(session)), source.id)
     return propose(session, source.id, [_draft(source, f) for f in findings], EXTRACTOR)
 
