@@ -2,7 +2,9 @@
 
 Each item is an article, its metadata and its labels; every label must be a body the API's
 POST would take once its citations name the article, and every quote must be the article's
-own words. See tests/extraction/README.md for the format.
+own words. See tests/extraction/README.md for the format. The held-out items
+(tests/extraction/heldout/, labelled blind to the extractor's rules) are held to the same
+checks.
 """
 
 from __future__ import annotations
@@ -26,7 +28,21 @@ from service.schemas.triggers import TriggerCreateSchema
 from tests.extraction import seed_items
 
 DEVSET = Path(__file__).parent / "extraction"
-ITEMS = sorted(path.name for path in DEVSET.iterdir() if path.is_dir() and path.name[0] != "_")
+HELDOUT = "heldout"  # a directory of items, not an item
+
+
+def _items(root: Path) -> list[str]:
+    return sorted(
+        path.name
+        for path in root.iterdir()
+        if path.is_dir() and path.name[0] != "_" and path.name != HELDOUT
+    )
+
+
+ITEMS = _items(DEVSET)
+# Named by their path under DEVSET, so every check below reads them as it reads the others.
+HELDOUT_ITEMS = [f"{HELDOUT}/{name}" for name in _items(DEVSET / HELDOUT)]
+CHECKED = ITEMS + HELDOUT_ITEMS
 FILES = ("article.txt", "meta.json", "labels.json")
 META = (
     "title",
@@ -81,20 +97,30 @@ def test_the_set_holds_the_five_seed_articles_and_at_least_ten_more() -> None:
     assert len(ITEMS) >= 15, ITEMS
 
 
-@pytest.mark.parametrize("item", ITEMS)
+def test_the_held_out_set_holds_at_least_five_published_articles_not_in_the_devset() -> None:
+    assert len(HELDOUT_ITEMS) >= 5, HELDOUT_ITEMS
+    assert not [item for item in HELDOUT_ITEMS if _meta(item).get("seed")]
+    devset_urls = {_meta(item)["url"] for item in ITEMS}
+    again = [item for item in HELDOUT_ITEMS if _meta(item)["url"] in devset_urls]
+    assert not again, again
+    shared = {Path(item).name for item in HELDOUT_ITEMS} & set(ITEMS)
+    assert not shared, shared
+
+
+@pytest.mark.parametrize("item", CHECKED)
 def test_an_item_has_its_three_files_and_a_slug_name(item: str) -> None:
-    assert re.fullmatch(SLUG_PATTERN, item), item
+    assert re.fullmatch(SLUG_PATTERN, Path(item).name), item
     assert sorted(p.name for p in (DEVSET / item).iterdir()) == sorted(FILES)
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_an_article_is_utf8_text(item: str) -> None:
     text = _text(item)
     assert text.strip(), "empty article"
     assert "\x00" not in text and "\ufffd" not in text
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_meta_is_complete(item: str) -> None:
     meta = _meta(item)
     assert set(META) <= set(meta), set(META) - set(meta)
@@ -111,14 +137,14 @@ def test_meta_is_complete(item: str) -> None:
         assert meta.get("search_result"), "the search result address it was taken from"
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_every_quote_is_verbatim_in_the_article(item: str) -> None:
     text = _text(item)
     missing = [quote for quote in _quotes(_labels(item)) if quote not in text]
     assert not missing, missing
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_local_ids_are_unique_slugs_and_references_resolve(item: str) -> None:
     labels = _labels(item)
     assert set(labels) == set(SCHEMAS), set(labels)
@@ -136,7 +162,7 @@ def test_local_ids_are_unique_slugs_and_references_resolve(item: str) -> None:
             assert statement["about"]["id"] in known, statement["about"]
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_country_codes_are_iso_or_known_organisations(item: str) -> None:
     labels = _labels(item)
     codes = {
@@ -160,20 +186,20 @@ def _body(kind: str, label: dict[str, Any], source: str) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_every_label_validates_against_its_create_schema(item: str) -> None:
     labels = _labels(item)
     errors = {}
     for kind, schema in SCHEMAS.items():
         for label in labels[kind]:
             try:
-                schema().load(_body(kind, label, item))
+                schema().load(_body(kind, label, Path(item).name))
             except ma.ValidationError as error:
                 errors[f"{kind}/{label['id']}"] = error.messages
     assert not errors, errors
 
 
-@pytest.mark.parametrize("item", ITEMS)
+@pytest.mark.parametrize("item", CHECKED)
 def test_a_figure_gives_value_unit_and_qualifier(item: str) -> None:
     for statement in _labels(item)["statements"]:
         figure = statement.get("figure")
@@ -205,5 +231,5 @@ def test_every_dated_record_citing_several_articles_says_which_states_its_dates(
 
 def test_the_readme_lists_every_item() -> None:
     readme = (DEVSET / "README.md").read_text(encoding="utf-8")
-    missing = [item for item in ITEMS if f"`{item}`" not in readme]
+    missing = [item for item in CHECKED if f"`{Path(item).name}`" not in readme]
     assert not missing, missing
