@@ -140,7 +140,7 @@ MEASURE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
                 r"(?:contract|deal|order|agreement) (?:for|to buy|to supply|worth)(?: \w+){0,4} "
                 + _WEAPON,
                 r"(?:contract|deal|order|agreement)s?(?: [\w$.,-]+){0,8}? (?:to (?:buy|purchase"
-                r"|acquire|supply|export|deliver|produce)|for|of|involving|covering|on)"
+                r"|acquire|procure|supply|export|deliver|produce)|for|of|involving|covering|on)"
                 r"(?: [\w,.-]+){0,5}? " + _WEAPON,
                 r"(?:suppl(?:y|ied|ies|ying)|provid(?:e|ed|es|ing)|deliver(?:s|ed|ing)?|"
                 r"ship(?:s|ped|ping)?|sen[dt](?:s|ing)?)(?: [\w-]+){0,3} " + _WEAPON,
@@ -322,6 +322,9 @@ MEASURE_STATUSES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _words(
                 r"imposed",
                 r"imposes",
+                r"(?:is|are) imposing",
+                r"introduc(?:ed|es)",
+                r"targets? (?:\w+ ){1,6}with (?:new |fresh |further |additional )?sanctions",
                 r"(?:announc|unveil)(?:es|ed|s)" + _IMPOSING,
                 r"summons",
                 r"issued",
@@ -525,7 +528,10 @@ STANCES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # sent to Russia, an invasion of Ukraine), ``mutual`` (every party named is an originator:
 # cooperation, a treaty), ``solo`` (the originator alone: weapons development) or
 # ``meeting`` (the place named hosts the others: a summit).
-_ARMS = r"(?:weapons|arms|missiles|ballistic missiles|artillery shells|shells|ammunition|munitions)"
+_ARMS = (
+    r"(?:weapons|weaponry|arms|missiles|ballistic missiles|artillery shells|shells|ammunition"
+    r"|munitions)"
+)
 TRIGGER_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "troop_deployment",

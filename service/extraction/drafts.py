@@ -71,6 +71,8 @@ _IF_CLAUSE = re.compile(
 )
 _GUESS = re.compile(r"\b(?:likely|unlikely|probably|perhaps)\b(?:\s+\w+){0,3}\s*$", re.I)
 _SELLS = re.compile(r"\b(?:export(?:s|ed|ing)?|sell(?:s|ing)?|sold)\s+$", re.I)
+_ILLICIT = re.compile(r"\b(?:illegal|unlawful|illicit|alleged)\s+$", re.I)
+_SALE = re.compile(r"\b(?:contracts?|deals?|orders?|export(?:s|ed|ing)?|tender)\b", re.I)
 _NOT_DONE = re.compile(
     r"\b(?:resist(?:s|ed|ing)?|refus(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|ruled? out|"
     r"instead of|rather than|avoid(?:s|ed|ing)?|not|never|no longer)\s+(?:\w+\s+){0,2}$",
@@ -251,12 +253,13 @@ def _measures(
     """
     text = sentence.sentence.text
     base = sentence.sentence.start
-    # Words a trigger claims ("a security pact", "pledged mutual military support") are
-    # the event measures answer, not a measure.
+    # Words a trigger claims ("a security pact", "pledged mutual military support", "the
+    # illegal transfer of weaponry") are the event measures answer, not a measure.
     claimed = [
         (c.start, c.end)
         for c, _ in cues.trigger_cues(text)
         if c.meaning in ("treaty", "military_cooperation")
+        or _ILLICIT.search(text[max(0, c.start - 20) : c.start])
     ]
     found = cues.measure_cues(text)
     for cue in found:
@@ -266,10 +269,10 @@ def _measures(
             continue  # "has resisted sending lethal weapons": what is not done
         if _GUESS.search(text[max(0, cue.start - 40) : cue.start]):
             continue  # "will likely increase sanctions": a forecast, not a measure
-        if cue.meaning == "military_aid" and _SELLS.search(
-            text[max(0, cue.start - 20) : cue.start]
-        ):
-            cue = cues.Cue("arms_transfer", cue.start, cue.end, cue.words)  # "exporting shells"
+        sold = _SELLS.search(text[max(0, cue.start - 20) : cue.start]) or _SALE.search(text)
+        if cue.meaning == "military_aid" and sold:
+            # "exporting shells", "signed the contract … to supply weapons": a sale.
+            cue = cues.Cue("arms_transfer", cue.start, cue.end, cue.words)
         if any(
             other.meaning == "sanction"
             and other.end <= cue.start
@@ -512,22 +515,41 @@ def _takes_effect(
     measure.cite(sentence, source)
 
 
-def _same(a: Draft, b: Draft) -> bool:
+def _same(a: Draft, b: Draft, published: dt.date | None) -> bool:
     """Whether two drafts are one fact: the same key, and no targets or date apart.
 
     "Sanctions on North Korea" and "sanctions on North Korea and Russia" in one article
     are one measure; sanctions on Russia since 2022 and on North Korea this week are two,
-    as are arms deals signed in 2022 and in 2025.
+    as are arms deals signed in 2022 and in 2025. An undated measure is the article's
+    news, of its publication month.
     """
-    if a.key != b.key:
+    if a.kind != "measure" or b.kind != "measure":
+        return a.key == b.key
+    # ("measure", type, status, imposers): statuses may differ when one is the plain
+    # "announced" of a report and the other says how far the measure got ("the fresh
+    # sanctions announced Tuesday" of sanctions "Canada is imposing").
+    if (a.key[1], a.key[3]) != (b.key[1], b.key[3]):
         return False
-    if a.kind != "measure":
-        return True
+    statuses = {a.key[2], b.key[2]}
+    if len(statuses) > 1 and not (
+        "announced" in statuses and statuses - {"announced"} <= _DONE and _plain(a) and _plain(b)
+    ):
+        return False
     theirs = [_codes(d.record, "target") for d in (a, b)]
     if theirs[0] and theirs[1] and not theirs[0] & theirs[1]:
         return False
-    dates = [d.record.get("announced_on") for d in (a, b)]
+    # Undated, a measure is the article's news: as of its publication month, if known.
+    now = published.isoformat() if published is not None else None
+    dates = [d.record.get("announced_on") or now for d in (a, b)]
     return not (dates[0] and dates[1] and dates[0][:7] != dates[1][:7])
+
+
+_DONE = frozenset({"in_force", "agreed", "completed"})
+
+
+def _plain(draft: Draft) -> bool:
+    """Whether a measure's draft is unconditional and does not wait for a later date."""
+    return not draft.record.get("conditional") and "effective_on" not in draft.record
 
 
 def _codes(record: dict[str, Any], role: str) -> set[str]:
@@ -567,7 +589,7 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
         if not measures and last is not None:
             _takes_effect(last, sentence, source, analysis.published_on)
         for draft in (*measures, *_triggers(sentence, source), *said):
-            same = next((d for d in merged if _same(d, draft)), None)
+            same = next((d for d in merged if _same(d, draft, analysis.published_on)), None)
             if draft.kind == "measure":
                 last = same or draft
                 focus.update(_codes(draft.record, "imposer"))
@@ -575,6 +597,9 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
                 merged.append(draft)
                 continue
             same.cite(sentence, source)
+            if same.kind == "measure" and same.record["status"] == "announced":
+                same.record["status"] = draft.record["status"]  # how far it got
+                same.key = draft.key
             same.confidence = min(0.95, same.confidence + 0.1)
             same.reasons += [r for r in draft.reasons if r not in same.reasons]
             for name in ("announced_on", "announced_on_precision"):

@@ -67,6 +67,7 @@ KE|Kenya|Kenyan;Kenyans|Nairobi|
 KP|North Korea;DPRK;D.P.R.K.;Democratic People's Republic of Korea
     |North Korean;North Koreans|Pyongyang|
 KR|South Korea;ROK;R.O.K.;Republic of Korea|South Korean;South Koreans|Seoul|Blue House;Yongsan
+    ;Defense Acquisition Program Administration;DAPA
 KW|Kuwait|Kuwaiti;Kuwaitis|Kuwait City|
 KG|Kyrgyzstan|Kyrgyz|Bishkek|
 LA|Laos|Lao;Laotian;Laotians|Vientiane|
@@ -83,7 +84,7 @@ MN|Mongolia|Mongolian;Mongolians|Ulaanbaatar|
 ME|Montenegro|Montenegrin;Montenegrins|Podgorica|
 MA|Morocco|Moroccan;Moroccans|Rabat|
 NL|Netherlands;the Netherlands;Holland|Dutch|Amsterdam;The Hague|
-NZ|New Zealand|New Zealander;New Zealanders|Wellington|
+NZ|New Zealand;NZ|New Zealander;New Zealanders|Wellington|
 NE|Niger|Nigerien;Nigeriens|Niamey|
 NG|Nigeria|Nigerian;Nigerians|Abuja|
 MK|North Macedonia;Macedonia|Macedonian;Macedonians|Skopje|
@@ -94,7 +95,7 @@ PS|Palestine;Palestinian territories|Palestinian;Palestinians|Ramallah|
 PA|Panama|Panamanian;Panamanians|Panama City|
 PE|Peru|Peruvian;Peruvians|Lima|
 PH|Philippines;the Philippines|Philippine;Filipino;Filipinos|Manila|Malacañang;Malacanang
-PL|Poland|Polish;Poles|Warsaw|
+PL|Poland|Polish;Poles|Warsaw|Armament Agency;Agencja Uzbrojenia
 PT|Portugal|Portuguese|Lisbon|
 QA|Qatar|Qatari;Qataris|Doha|
 RO|Romania|Romanian;Romanians|Bucharest|
@@ -158,13 +159,14 @@ OSCE|OSCE;Organization for Security and Co-operation in Europe
 COE|Council of Europe|||
 """
 
-# Arms makers and procurement agencies, by the country they stand for in an arms deal: a
-# contract "with Hyundai Rotem" is a contract with South Korea's industry. Wire reports on
-# arms deals name the maker more often than its country.
+# Arms makers, by the country they stand for in an arms deal: a contract "with Hyundai
+# Rotem" is a contract with South Korea's industry. Wire reports on arms deals name the
+# maker more often than its country. (Procurement agencies, which buy as often as they
+# sell, are their governments' metonyms above: DAPA, the Armament Agency.)
 COMPANY_ROWS: Final = """
-KR|Hyundai Rotem;Hanwha Aerospace;Hanwha Defense;Hanwha Ocean;Hanwha Systems;Hanwha
-    ;Korea Aerospace Industries;KAI;LIG Nex1;Poongsan
-    ;Defense Acquisition Program Administration;DAPA
+KR|Hyundai Rotem;Hanwha Aerospace;Hanwha Defense;Hanwha Defence;Hanwha Ocean
+    ;Hanwha Systems;Hanwha Land Systems;Hanwha;Korea Aerospace Industries;KAI;LIG Nex1
+    ;Poongsan
 US|Lockheed Martin;Raytheon;RTX;Northrop Grumman;General Dynamics;Boeing;L3Harris
 DE|Rheinmetall;Krauss-Maffei Wegmann;KMW;Diehl Defence;Hensoldt
 FR|Thales;Dassault Aviation;Dassault;Naval Group;Nexter;Safran
@@ -176,7 +178,7 @@ RU|Rosoboronexport;Rostec;Almaz-Antey;Kalashnikov Concern
 CN|Norinco;AVIC
 TR|Baykar;Aselsan;Roketsan
 NO|Kongsberg
-PL|Polska Grupa Zbrojeniowa;PGZ;Armament Agency;Agencja Uzbrojenia;Bumar
+PL|Polska Grupa Zbrojeniowa;PGZ;Huta Stalowa Wola;HSW;Bumar
 JP|Mitsubishi Heavy Industries
 """
 
