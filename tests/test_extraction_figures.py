@@ -109,3 +109,18 @@ def test_find_counts_people_harmed_as_casualties_deaths_or_wounded() -> None:
         (300, "wounded", "about"),
         (40, "troops", None),
     ]
+
+
+def test_find_reads_currency_codes_and_longer_modifiers() -> None:
+    text = (
+        "Poland signed a USD 2.6 billion deal for 36 K-10 armored ammunition resupply vehicles;"
+        " Ottawa is sanctioning six Russian shipping companies, seven individual people and"
+        " 12 groups."
+    )
+    assert [(f[1], f[2]) for f in figures(text)] == [
+        (2600000000, "USD"),
+        (36, "vehicles"),
+        (6, "companies"),
+        (7, "individuals"),
+        (12, "entities"),
+    ]

@@ -46,7 +46,10 @@ _MULTIPLIERS: Final = {
     "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
     "mn": 10**6, "mln": 10**6, "m": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12,
 }  # fmt: skip
-_SYMBOLS: Final = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW"}
+_SYMBOLS: Final = {
+    "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW",
+    **{code: code for code in ("USD", "EUR", "GBP", "JPY", "KRW", "PLN", "CNY", "RUB", "UAH")},
+}  # fmt: skip
 _CURRENCY_WORDS: Final = {
     "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
     "yen": "JPY", "won": "KRW", "yuan": "CNY", "renminbi": "CNY", "rubles": "RUB",
@@ -67,6 +70,7 @@ _UNITS: Final = {
     "entities": "entities", "companies": "companies", "organizations": "entities",
     "organisations": "entities", "firms": "companies", "banks": "banks",
     "persons": "individuals", "targets": "targets", "generals": "generals",
+    "groups": "entities", "representatives": "individuals",
     "officers": "officers", "officials": "officials", "commanders": "officers",
     "battalions": "battalions", "brigades": "brigades", "units": "units",
     "tonnes": "tonnes", "tons": "tonnes", "barrels": "barrels", "percent": "percent",
@@ -81,7 +85,8 @@ _MODIFIERS: Final = frozenset(
     rocket ballistic cruise artillery military air defense defence light heavy armored
     armoured fighter attack naval foreign civilian other ground self propelled anti
     aircraft tank short long medium range surface to guided unmanned of its their
-    support logistics combat-ready senior high-ranking""",
+    support logistics combat-ready senior high-ranking shipping trading front-line
+    resupply ammunition armoured individual""",
     )
 )
 # People counted as harmed: "600,000 soldiers have been killed or wounded" is 600,000
@@ -122,7 +127,7 @@ _PLANNED: Final = re.compile(
 _CLAUSE_END: Final = re.compile(r"[.;:!?]|,\s|\b(?:and|but|while)\b")
 
 _NUMBER: Final = re.compile(
-    r"(?P<symbol>US\$|\$|€|£|¥|₩)?\s?"
+    r"(?P<symbol>US\$|\$|€|£|¥|₩|\b(?:USD|EUR|GBP|JPY|KRW|PLN|CNY|RUB|UAH)\s)?\s?"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     r"|\b(?i:a\s+dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|fifty|a\s+hundred)\b)"
@@ -158,7 +163,10 @@ def _unit(text: str, end: int) -> tuple[str | None, int]:
         if lower in _CURRENCY_WORDS:
             return _CURRENCY_WORDS[lower], word.end()
         if lower in _UNITS:
-            return _UNITS[lower], word.end()
+            unit = _UNITS[lower]
+            if unit == "people" and "individual" in text[end : word.start(1)].lower():
+                unit = "individuals"  # "seven individual people"
+            return unit, word.end()
         if lower == "per" and text.startswith(" cent", word.end()):
             return "percent", word.end() + 5
         glued = token[:1].isupper() or any(c.isdigit() for c in token)
@@ -222,7 +230,7 @@ def find(text: str) -> list[Figure]:
             continue  # 2nd, 10km-long
         if text[end : end + 1] in ("-", "‐") and not match.group("multiplier"):
             continue  # two-year, 3,000-strong: an adjective
-        symbol = match.group("symbol")
+        symbol = (match.group("symbol") or "").strip() or None
         unit, unit_end = _unit(text, match.end())
         if symbol:
             unit, unit_end = _SYMBOLS[symbol], match.end()
