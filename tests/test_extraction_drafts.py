@@ -335,3 +335,16 @@ def test_every_proposed_record_of_the_devset_loads_with_its_create_schema(item: 
         except ma.ValidationError as error:
             errors[body["id"]] = error.messages
     assert not errors, errors
+
+
+def test_an_arms_sale_is_a_measure_not_also_a_trigger_and_a_war_names_who_it_strikes() -> None:
+    text = (
+        "South Korea's Hanwha Aerospace signed a deal to export weapons including the K9"
+        " howitzers to Romania."
+    )
+    assert [m["type"] for m in _found(text, "measure")] == ["arms_transfer"]
+    assert _found(text, "trigger") == []
+    (war,) = _found("Poland said it is drawing conclusions from the war in Ukraine.", "trigger")
+    assert (war["kind"], _parties(war)) == ("invasion", [("UA", "affected")])
+    (aggression,) = _found("Russia's war of aggression against Ukraine goes on.", "trigger")
+    assert _parties(aggression) == [("RU", "originator"), ("UA", "affected")]

@@ -566,6 +566,7 @@ TRIGGER_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
                 + _ARMS,
                 r"(?:weapons|arms) (?:trade|transfers?|supplies|shipments)",
                 r"missile support",
+                r"(?:transport(?:s|ed|ing|ation)?|use) of (?:[\w-]+ ){0,3}" + _ARMS,
             ),
             _FLAGS,
         ),
@@ -604,6 +605,8 @@ TRIGGER_KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             _words(
                 r"invasion",
                 r"invad(?:e|ed|es|ing)",
+                r"war of aggression",
+                r"aggression against",
                 r"war (?:in|against|on) (?=[A-Z])",
                 r"(?:[A-Z]\w+) war",
             ),

@@ -352,7 +352,15 @@ def _trigger_roles(
     # before it (its subject).
     inside = [m for m in near if cue.start <= m.start - base < cue.end]
     source = next((m for m in after if _FROM_BEFORE.search(text[: m.start - base])), None)
-    origin = next(iter(inside), None) or source or (before[-1] if before else None)
+    subject = before[-1] if before else None
+    if (
+        cue.meaning == "invasion"
+        and subject is not None
+        and not cue.words.lower().startswith("invad")
+    ):
+        # "Russia's invasion", "Moscow's war of aggression": the owner named right before.
+        subject = subject if cue.start - (subject.end - base) <= 4 else None
+    origin = next(iter(inside), None) or source or subject
     if shape == "meeting":
         host = next((m for m in near if m.how == "capital"), None)
         rest = [c for c in codes if host is None or c != host.code]
@@ -362,7 +370,11 @@ def _trigger_roles(
             {"country": c, "role": "originator"} for c in rest
         ]
     if origin is None:
-        return None
+        if cue.meaning != "invasion":
+            return None
+        # "the war in Ukraine": the affected party, whoever the article leaves unnamed.
+        struck = next((m for m in after), None)
+        return None if struck is None else [{"country": struck.code, "role": "affected"}]
     roles = [{"country": origin.code, "role": "originator"}]
     if shape == "directed":
         other = next((m for m in after if m.code != origin.code), None)
@@ -588,7 +600,14 @@ def drafts(analysis: Analysis, source: str) -> list[Draft]:
         measures = list(_measures(sentence, source, context))
         if not measures and last is not None:
             _takes_effect(last, sentence, source, analysis.published_on)
-        for draft in (*measures, *_triggers(sentence, source), *said):
+        sold = any(m.record["type"] in ("arms_transfer", "military_aid") for m in measures)
+        # An arms sale or aid the sentence proposes as a measure is not also its trigger.
+        triggers = [
+            t
+            for t in _triggers(sentence, source)
+            if not (sold and t.record["kind"] == "arms_supply")
+        ]
+        for draft in (*measures, *triggers, *said):
             same = next((d for d in merged if _same(d, draft, analysis.published_on)), None)
             if draft.kind == "measure":
                 last = same or draft
