@@ -371,3 +371,65 @@ def test_re_extracting_a_seeded_article_proposes_nothing_the_register_holds(
         assert (span["start"], proposal["record"]["stance"]) not in on_record
         named = ("closest statement: ", "probably the statement ")
         assert proposal["candidates"] and any(r.startswith(named) for r in proposal["reasons"])
+
+
+def test_a_status_change_made_meanwhile_stays_last_and_the_proposed_one_goes_before_it(
+    client: FlaskClient, keys: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    writer, reviewer = keys
+    (proposal,) = measures(ingest(client, writer, reviewer, WEAPONS_SENT, "weapons-sent"))
+    current = client.get(f"/v1/measures/{WEAPONS}")
+    history = [
+        {
+            "status": c["status"],
+            "changed_on": c["changed_on"],
+            "changed_on_precision": c["changed_on_precision"],
+            "citation": {"source": c["citation"]["source"], "quote": c["citation"]["quote"]},
+        }
+        for c in current.json["status_history"]
+    ]
+    completed = {
+        "status": "completed",
+        "changed_on": "2025-01-10",
+        "changed_on_precision": "day",
+        "citation": MEANWHILE,
+    }
+    r = client.patch(
+        f"/v1/measures/{WEAPONS}",
+        json={"status": "completed", "status_history": [*history, completed]},
+        headers={**writer, "If-Match": current.headers["ETag"]},
+    )
+    assert r.status_code == 200, r.json
+
+    accepted = client.post(f"/v1/proposals/{proposal['id']}/accept", headers=reviewer)
+    assert accepted.status_code == 200, accepted.json
+    after = client.get(f"/v1/measures/{WEAPONS}").json
+    assert [(c["status"], c["changed_on"]) for c in after["status_history"]] == [
+        *((c["status"], c["changed_on"]) for c in history),
+        ("in_force", "2024-12-02"),
+        ("completed", "2025-01-10"),
+    ]
+    assert after["status"] == "completed"
+
+
+def test_an_update_accepted_edited_writes_what_the_reviewer_kept(
+    client: FlaskClient, keys: tuple[dict[str, str], dict[str, str]]
+) -> None:
+    writer, reviewer = keys
+    (proposal,) = measures(ingest(client, writer, reviewer, WEAPONS_SENT, "weapons-sent"))
+    before = client.get(f"/v1/measures/{WEAPONS}").json
+    # The reviewer keeps the passage but not the status change.
+    edited = {"citations": proposal["record"]["citations"]}
+    r = client.post(
+        f"/v1/proposals/{proposal['id']}/accept", json={"record": edited}, headers=reviewer
+    )
+    assert r.status_code == 200, r.json
+    assert r.json["edited"] == edited
+    after = client.get(f"/v1/measures/{WEAPONS}").json
+    assert (after["status"], after["status_history"]) == (
+        before["status"],
+        before["status_history"],
+    )
+    assert sorted(quotes(after)) == sorted(
+        [*quotes(before), ("weapons-sent", WEAPONS_SENT.strip())]
+    )
