@@ -7,6 +7,8 @@ Poland, its weapons for Ukraine) or something it does not hold; each is stored t
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +17,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.models import Change, Proposal
-from service.services import similarity
+from service.extraction.drafts import drafts
+from service.extraction.pipeline import analyse
+from service.models import Change, Measure, Proposal, Source, Statement, Trigger
+from service.services import ingest as ingestion
+from service.services import matching, similarity
 from service.services.changes import cursor_at
 from service.services.matching import later
 from service.services.similarity import Day, Facts, content_words
@@ -433,3 +438,92 @@ def test_an_update_accepted_edited_writes_what_the_reviewer_kept(
     assert sorted(quotes(after)) == sorted(
         [*quotes(before), ("weapons-sent", WEAPONS_SENT.strip())]
     )
+
+
+# --- Leave one article out --------------------------------------------------------------
+
+SEEDED_ARTICLES = (
+    "yoon-wont-sit-idle-article",
+    "kr-considers-weapons-for-ukraine-article",
+    "kr-phased-measures-article",
+    "seoul-could-send-weapons-article",
+    "kr-summons-russian-ambassador-article",
+)
+
+
+def _forget(session: Session, source: str) -> None:
+    """The register as it was before ``source``: its citations gone, and what only it told."""
+    for statement in session.scalars(select(Statement)):
+        if statement.citation.source_id == source:
+            session.delete(statement)
+    session.flush()
+    for measure in session.scalars(select(Measure)):
+        measure.citations = [c for c in measure.citations if c.source_id != source]
+        measure.status_history = [
+            h for h in measure.status_history if h.citation.source_id != source
+        ]
+    for trigger in session.scalars(select(Trigger)):
+        trigger.citations = [c for c in trigger.citations if c.source_id != source]
+    session.flush()
+
+
+def _cited(session: Session, source: str) -> list[tuple[str, str, str, int, int]]:
+    """(kind, type, id, start, end) of every passage of ``source`` a measure or trigger cites."""
+    found = []
+    for m in session.scalars(select(Measure)):
+        for c in [*m.citations, *(h.citation for h in m.status_history)]:
+            if c.source_id == source:
+                found.append(("measure", m.type, m.id, c.start, c.end))
+    for t in session.scalars(select(Trigger)):
+        found += [
+            ("trigger", t.kind, t.id, c.start, c.end) for c in t.citations if c.source_id == source
+        ]
+    return found
+
+
+def test_each_seeded_article_read_as_new_is_matched_to_the_records_that_cite_it(
+    session: Session,
+) -> None:
+    """Leave one article out: each finding that a seeded record of its type cites the
+    sentence of should find that record; an update must never go to another.
+
+    Figures (2026-11-30): of 24 such findings (15 measures, 9 triggers), the right record
+    is the best candidate for 23 and among the five kept for all 24; 11 become updates of
+    it, the other 13 creates. One more update goes to kr-phased-measures from a sentence
+    about weapons "as part of phased measures", which no seeded package cites.
+    """
+    tally: Counter[str] = Counter()
+    for source_id in SEEDED_ARTICLES:
+        nested = session.begin_nested()
+        gold = _cited(session, source_id)
+        _forget(session, source_id)
+        source = session.get(Source, source_id)
+        assert source is not None
+        analysis = analyse(source.text, dt.date(2024, 10, 22), ingestion._names(session))
+        for finding in drafts(analysis, source_id):
+            if finding.kind == "statement":
+                continue
+            kind = finding.record.get("type") or finding.record["kind"]
+            spans = [(c["start"], c["end"]) for c in finding.citations]
+            right = {
+                key
+                for k, t, key, start, end in gold
+                if (k, t) == (finding.kind, kind) and any(a < end and start < b for a, b in spans)
+            }
+            (weighed,) = matching.match(
+                session, source, [(finding, ingestion._draft(source, finding))]
+            )
+            ids = [c["id"] for c in weighed["candidates"]]
+            if weighed["action"] == "update":
+                tally["updates"] += 1
+                assert not right or weighed["target"] in right, (finding.record, weighed)
+            if right:
+                tally["told"] += 1
+                tally["best"] += ids[:1] != [] and ids[0] in right
+                tally["kept"] += bool(right & set(ids))
+                tally["updated"] += weighed["target"] in right
+        nested.rollback()
+    assert tally["told"] >= 20
+    assert tally["best"] / tally["told"] >= 0.9
+    assert tally["kept"] == tally["told"]
+    assert tally["updated"] >= tally["told"] / 3
