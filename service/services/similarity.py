@@ -37,6 +37,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from service.extraction import gazetteer
@@ -167,19 +168,26 @@ def content_words(*texts: str | None) -> frozenset[str]:
     Names of countries and organisations are left out (the parties signal weighs them), as
     are stop words and the words of reporting; ``K-2`` and ``K2`` are one word.
     """
-    found: set[str] = set()
+    found: frozenset[str] = frozenset()
     for text in texts:
-        if not text:
+        if text:
+            found |= _words_of(text)
+    return found
+
+
+@lru_cache(maxsize=20_000)
+def _words_of(text: str) -> frozenset[str]:
+    """:func:`content_words` of one text; cached, as one article weighs the same records often."""
+    blanked = list(text)
+    for mention in gazetteer.find(text):
+        blanked[mention.start : mention.end] = " " * (mention.end - mention.start)
+    found: set[str] = set()
+    for token in _TOKEN.findall(fold("".join(blanked)).lower()):
+        if token in STOP or _DATE_LIKE.fullmatch(token):
             continue
-        blanked = list(text)
-        for mention in gazetteer.find(text):
-            blanked[mention.start : mention.end] = " " * (mention.end - mention.start)
-        for token in _TOKEN.findall(fold("".join(blanked)).lower()):
-            if token in STOP or _DATE_LIKE.fullmatch(token):
-                continue
-            word = _stem(token).replace("-", "").replace("'", "").replace(",", "")
-            if len(word) > 1 and word not in STOP:
-                found.add(word)
+        word = _stem(token).replace("-", "").replace("'", "").replace(",", "")
+        if len(word) > 1 and word not in STOP:
+            found.add(word)
     return frozenset(found)
 
 
