@@ -507,13 +507,16 @@ def _merge(into: Draft, other: Draft) -> None:
     if "citations" in theirs:
         mine = record.setdefault("citations", list(theirs["citations"]))
         mine += [c for c in theirs["citations"] if c not in mine]
+    reasons = other["reasons"]
+    # One status change: the later one, and only its reason.
     if "status" in theirs and ("status" not in record or later(theirs["status"], record["status"])):
-        # One status change: the later one, and only its reason.
         into["reasons"] = [r for r in into["reasons"] if not r.startswith("status ")]
         for name in ("status", "status_history", "effective_on", "effective_on_precision"):
             if name in theirs:
                 record[name] = theirs[name]
-    into["reasons"] += [r for r in other["reasons"] if r not in into["reasons"]]
+    else:
+        reasons = [r for r in reasons if not r.startswith("status ")]
+    into["reasons"] += [r for r in reasons if r not in into["reasons"]]
     into["confidence"] = max(into["confidence"], other["confidence"])
     scores: dict[str, float] = {}
     for candidate in [*into["candidates"], *other["candidates"]]:
