@@ -30,6 +30,7 @@ full (citations, summary, status history) to be scored again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy import Select, case, false, or_, select
@@ -98,14 +99,23 @@ def match(session: Session, source: Source, pairs: Sequence[tuple[Finding, Draft
     """
     reported: set[str] = set()
     decided: dict[int, Draft | None] = {}
+    memo = _Memo()
     for index in sorted(range(len(pairs)), key=lambda i: pairs[i][0].kind != "trigger"):
         finding, draft = pairs[index]
-        found = _found(session, source, finding, reported)
-        scores = _weigh(session, finding, found)
+        found = _found(session, memo, source, finding, reported)
+        scores = _weigh(session, memo, finding, found)
         if finding.kind == "trigger" and scores and scores[0].value > SAME:
             reported.add(scores[0].id)
         decided[index] = _decide(session, source, finding, draft, scores)
     return _merged([d for i in range(len(pairs)) if (d := decided[i]) is not None])
+
+
+@dataclass
+class _Memo:
+    """What matching one article has read: the findings of an article weigh the same records."""
+
+    facts: dict[tuple[str, str], Facts] = field(default_factory=dict)  # by (kind, id)
+    countries: dict[str, str | None] = field(default_factory=dict)  # by actor
 
 
 # --- What a finding says ----------------------------------------------------------------
@@ -115,7 +125,9 @@ def _passages(source: Source, finding: Finding) -> tuple[similarity.Passage, ...
     return tuple((source.id, c["start"], c["end"]) for c in finding.citations)
 
 
-def _found(session: Session, source: Source, finding: Finding, reported: set[str]) -> Facts:
+def _found(
+    session: Session, memo: _Memo, source: Source, finding: Finding, reported: set[str]
+) -> Facts:
     record = finding.record
     quotes = [c["quote"] for c in finding.citations]
     common: dict[str, Any] = {
@@ -128,7 +140,7 @@ def _found(session: Session, source: Source, finding: Finding, reported: set[str
         return Facts(
             **common,
             actor=actor,
-            country=_speaker_country(session, actor, record.get("actor_name")),
+            country=_speaker_country(session, memo, actor, record.get("actor_name")),
             stance=record.get("stance"),
             figure=(figure["value"], figure.get("unit")) if figure else None,
         )
@@ -142,10 +154,15 @@ def _found(session: Session, source: Source, finding: Finding, reported: set[str
     )
 
 
-def _speaker_country(session: Session, actor: str | None, name: str | None) -> str | None:
+def _speaker_country(
+    session: Session, memo: _Memo, actor: str | None, name: str | None
+) -> str | None:
     """The country of the speaker: its actor's, or the party it names ("Seoul" is KR)."""
     if actor is not None:
-        return session.scalar(select(Actor.country_code).where(Actor.id == actor))
+        if actor not in memo.countries:
+            country = session.scalar(select(Actor.country_code).where(Actor.id == actor))
+            memo.countries[actor] = country
+        return memo.countries[actor]
     parties = [m for m in gazetteer.find(name or "") if m.kind != "actor"]
     return parties[0].code if parties else None
 
@@ -153,12 +170,12 @@ def _speaker_country(session: Session, actor: str | None, name: str | None) -> s
 # --- Narrowing and weighing -------------------------------------------------------------
 
 
-def _weigh(session: Session, finding: Finding, found: Facts) -> list[Score]:
+def _weigh(session: Session, memo: _Memo, finding: Finding, found: Facts) -> list[Score]:
     """The records of the finding's kind that might be its fact, best first."""
     if finding.kind == "measure":
-        return _measures(session, finding, found)
+        return _measures(session, memo, finding, found)
     if finding.kind == "trigger":
-        return _triggers(session, finding, found)
+        return _triggers(session, memo, finding, found)
     return _statements(session, found)
 
 
@@ -185,7 +202,19 @@ def _dated(*values: tuple[Any, str | None]) -> tuple[Day, ...]:
     return tuple(d for value, precision in values if (d := Day.of(value, precision)) is not None)
 
 
-def _measures(session: Session, finding: Finding, found: Facts) -> list[Score]:
+def _in_full(session: Session, memo: _Memo, kind: str, keys: list[str]) -> list[tuple[str, Facts]]:
+    """The facts of the records ``keys`` of ``kind``, each read in full once per article."""
+    missing = [key for key in keys if (kind, key) not in memo.facts]
+    if missing and kind == "measure":
+        for m in session.scalars(select(Measure).where(Measure.id.in_(missing))):
+            memo.facts[kind, m.id] = _measure_facts(m)
+    elif missing:
+        for t in session.scalars(select(Trigger).where(Trigger.id.in_(missing))):
+            memo.facts[kind, t.id] = _trigger_facts(t)
+    return [(key, memo.facts[kind, key]) for key in keys if (kind, key) in memo.facts]
+
+
+def _measures(session: Session, memo: _Memo, finding: Finding, found: Facts) -> list[Score]:
     codes = sorted({code for code, _ in found.parties})
     cite = select(measure_citations.c.measure_id).where(
         measure_citations.c.citation_id.in_(_citing(found))
@@ -227,8 +256,8 @@ def _measures(session: Session, finding: Finding, found: Facts) -> list[Score]:
         for row in rows
     )
     keep = [s.id for s in first[:WEIGHED]]
-    measures = session.scalars(select(Measure).where(Measure.id.in_(keep))).all()
-    return _ranked(similarity.score("measure", m.id, found, _measure_facts(m)) for m in measures)
+    held = _in_full(session, memo, "measure", keep)
+    return _ranked(similarity.score("measure", key, found, facts) for key, facts in held)
 
 
 def _measure_facts(measure: Measure) -> Facts:
@@ -254,7 +283,18 @@ def _measure_facts(measure: Measure) -> Facts:
     )
 
 
-def _triggers(session: Session, finding: Finding, found: Facts) -> list[Score]:
+def _trigger_facts(trigger: Trigger) -> Facts:
+    return Facts(
+        parties=frozenset((c.country_code, c.role) for c in trigger.countries),
+        words=similarity.content_words(
+            trigger.title, trigger.description, *(c.quote for c in trigger.citations)
+        ),
+        passages=tuple((c.source_id, c.start, c.end) for c in trigger.citations),
+        dates=_dated((trigger.occurred_on, trigger.occurred_on_precision)),
+    )
+
+
+def _triggers(session: Session, memo: _Memo, finding: Finding, found: Facts) -> list[Score]:
     codes = sorted({code for code, _ in found.parties})
     involved = select(TriggerCountry.trigger_id).where(TriggerCountry.country_code.in_(codes))
     cite = select(trigger_citations.c.trigger_id).where(
@@ -287,23 +327,8 @@ def _triggers(session: Session, finding: Finding, found: Facts) -> list[Score]:
         for row in rows
     )
     keep = [s.id for s in first[:WEIGHED]]
-    triggers = session.scalars(select(Trigger).where(Trigger.id.in_(keep))).all()
-    return _ranked(
-        similarity.score(
-            "trigger",
-            t.id,
-            found,
-            Facts(
-                parties=frozenset((c.country_code, c.role) for c in t.countries),
-                words=similarity.content_words(
-                    t.title, t.description, *(c.quote for c in t.citations)
-                ),
-                passages=tuple((c.source_id, c.start, c.end) for c in t.citations),
-                dates=_dated((t.occurred_on, t.occurred_on_precision)),
-            ),
-        )
-        for t in triggers
-    )
+    full = _in_full(session, memo, "trigger", keep)
+    return _ranked(similarity.score("trigger", key, found, facts) for key, facts in full)
 
 
 def _statements(session: Session, found: Facts) -> list[Score]:
