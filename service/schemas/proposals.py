@@ -22,6 +22,7 @@ from service.schemas.common import (
 
 # No example id: proposals are made by the extractor, not seeded.
 _ID = {"description": "The proposal's id: 16 hex digits."}
+K2 = "kr-k2-tanks-poland"
 MAX_REASON = 2000
 
 
@@ -52,8 +53,18 @@ class SpanSchema(ma.Schema):
 class CandidateSchema(ma.Schema):
     """An existing record the extractor weighed as the one the proposal is about."""
 
-    id = ma.fields.String(metadata={"example": "kr-k2-tanks-poland"})
-    score = ma.fields.Float(metadata={"description": "How well it matched, 0–1."})
+    id = ma.fields.String(
+        metadata={"description": "The record's id, of the proposal's kind.", "example": K2}
+    )
+    score = ma.fields.Float(
+        metadata={
+            "description": "How well it matched, 0–1: a weighted sum of signals (for a measure:"
+            " parties in their roles 0.40, shared words or the very passage 0.35, dates 0.15,"
+            " triggers the article reports 0.10; a signal without evidence counts half). Over"
+            " 0.7 the finding is taken for the record's fact: the proposal updates it.",
+            "example": 0.79,
+        }
+    )
 
 
 class ProposalSchema(ma.Schema):
@@ -71,18 +82,28 @@ class ProposalSchema(ma.Schema):
     action = Term(
         "ProposalAction",
         ACTIONS,
-        "`create`: a new record (`record` is the body of `POST /v1/{kind}s`); `update`: a change"
-        " of the record `target` (`record` holds the fields to `PATCH`).",
+        "`create`: a new record (`record` is the body of `POST /v1/{kind}s`); `update`: the"
+        " record `target` told again (`record` holds the fields to `PATCH`: the passages of"
+        " this source it does not cite yet and, for a measure reported further along, the"
+        " status change with its date and quote). A finding the register already holds whole"
+        " is not proposed.",
         metadata={"example": "create"},
     )
     target = ma.fields.String(
         allow_none=True,
-        metadata={"description": "The record an update changes; null for a create."},
+        metadata={
+            "description": "The record an update changes (its best candidate); null for a create."
+        },
     )
     record = ma.fields.Dict(
         metadata={
             "description": "The record as proposed: the body `POST /v1/{kind}s` takes, or for an"
-            " update the fields `PATCH` takes, citations included."
+            " update the fields `PATCH` takes, citations included. An update's `citations`"
+            " (and a measure's `status_history`) are whole lists as the record had them when"
+            " proposed, plus what this source adds; accepting re-bases them onto the record as"
+            " it stands then, so that what was cited or changed meanwhile stays: the entries"
+            " that quote this source and that the record lacks are added, a status change in"
+            " date order, and `status` follows the last change."
         }
     )
     citations = ma.fields.List(
@@ -93,13 +114,25 @@ class ProposalSchema(ma.Schema):
     reasons = ma.fields.List(
         ma.fields.String(),
         metadata={
-            "description": "Why the extractor proposes it: the cues that fired.",
-            "example": ["cue 'imposed sanctions on' → sanction, in_force"],
+            "description": "Why the extractor proposes it: the cues that fired, then how it"
+            " matched the register (the closest record and why, or for an update what it adds).",
+            "example": [
+                "cue 'deal for K-2' → arms_transfer",
+                "cue 'signed' → agreed",
+                "the same measure as kr-k2-tanks-poland (score 0.79: same imposer KR; PL as"
+                " beneficiary too; 75% of the words (agreement, country, deal, k2, tank,"
+                " working))",
+                "adds 1 passage(s) of this article to its citations",
+                "status announced → agreed, on 2024-12-27",
+            ],
         },
     )
     candidates = ma.fields.List(
         ma.fields.Nested(CandidateSchema),
-        metadata={"description": "Existing records it weighed, best first."},
+        metadata={
+            "description": "Existing records of its kind it weighed, best first (at most five);"
+            " on a create as on an update. The reasons name the best and why it scored so."
+        },
     )
     status = proposal_status(metadata={"example": "pending"})
     extractor = ma.fields.String(
@@ -164,8 +197,9 @@ class AcceptSchema(ma.Schema):
     record = ma.fields.Dict(
         metadata={
             "description": "The record to write instead of the proposed one, whole: the body"
-            " `POST /v1/{kind}s` takes, or for an update the fields to `PATCH`. Leave it out to"
-            " accept the proposal as it is."
+            " `POST /v1/{kind}s` takes, or for an update the fields to `PATCH` (its citations and"
+            " status changes re-based as the proposal's are). Leave it out to accept the"
+            " proposal as it is."
         }
     )
 

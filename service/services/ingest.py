@@ -29,7 +29,7 @@ from service.extraction.gazetteer import ActorName, Gazetteer
 from service.extraction.pipeline import analyse
 from service.models import Actor, Proposal, Source
 from service.schemas.sources import SourceCreateSchema
-from service.services import sources, writes
+from service.services import matching, sources, writes
 from service.services.proposals import Draft, propose
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,10 @@ def _record_id(source: Source, finding: Finding) -> str:
 
 
 def _draft(source: Source, finding: Finding) -> Draft:
-    """A finding as ``propose`` takes it: a create with the POST body of its kind."""
+    """A finding as ``propose`` takes it: a create with the POST body of its kind.
+
+    ``matching.match`` then weighs it against the register: it may become an update.
+    """
     record: dict[str, Any] = {"id": _record_id(source, finding), **finding.record}
     reasons = list(finding.reasons)
     speaker = record.pop("actor_name", None)
@@ -86,7 +89,8 @@ def extract(session: Session, source_id: str) -> list[Proposal]:
     precise = source.published_on_precision in (None, "day")
     published = source.published_on if precise else None
     findings = drafts(analyse(source.text, published, _names(session)), source.id)
-    return propose(session, source.id, [_draft(source, f) for f in findings], EXTRACTOR)
+    weighed = matching.match(session, source, [(f, _draft(source, f)) for f in findings])
+    return propose(session, source.id, weighed, EXTRACTOR)
 
 
 def extract_quietly(session: Session, source_id: str) -> list[Proposal]:

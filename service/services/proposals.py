@@ -34,6 +34,7 @@ from service.schemas.proposals import ProposalQuery
 from service.services import unit_of_work, writes
 from service.services.documents import Written
 from service.services.paging import Page, SortKey, paginate
+from service.services.rebase import rebased
 
 SORT_KEYS = {"created_at": SortKey(Proposal.created_at, "datetime")}
 
@@ -199,7 +200,8 @@ def accept(
     """Write the proposed record (or ``edited``, the reviewer's whole version of it).
 
     A create goes through ``writes.create``, an update through ``writes.update_`` as a
-    PATCH to the current version of its target: the same validation as the collection's
+    PATCH to the current version of its target, its citations and status changes re-based
+    onto that version (``services/rebase.py``): the same validation as the collection's
     POST or PATCH. The proposal's acceptance commits with the write, or neither does.
     """
     proposal = _pending(session, proposal_id)
@@ -237,11 +239,15 @@ def _write(
         return writes.create(session, kind.collection, data, author)
     target = proposal.target
     assert target is not None
-    if session.get(kind.model, target) is None:
+    writes.lock(session, kind.model, target)  # read its lists as the write will replace them
+    current = session.get(kind.model, target, populate_existing=True)
+    if current is None:
         raise Conflict(f"The {kind.label} '{target}' this proposal updates no longer exists.")
     fields = kind.update_schema(partial=tuple(kind.update_schema().fields))
     loaded = _load(fields, record)
     patch = {name: record[name] for name in loaded if name in record}
+    # What others cited or changed since the proposal was made stays (``services/rebase``).
+    patch = rebased(session, kind, current, patch, proposal.source_id)
     proposal.record_id = target
     # The reviewer decides on the record as it stands now: any version of it will do.
     anything = writes.Precondition(any=True)
