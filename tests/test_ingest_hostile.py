@@ -8,10 +8,13 @@ their own (``seeded_copy``), on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
+import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,16 +24,19 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from service import create_app
 from service.config import Config
 from service.extensions import db, make_engine
+from service.extraction.drafts import Draft as Finding
+from service.extraction.drafts import drafts
 from service.models import Change, Measure, Proposal, Source
-from service.services import keys
+from service.services import ingest, keys
 from tests.conftest import GENEROUS_LIMITS
-from tests.servers import service
+from tests.servers import free_port, service
 from tests.test_ingest import ARTICLE, SOURCE
 
 PROBLEM = "application/problem+json"
@@ -579,3 +585,181 @@ def test_an_accept_racing_a_re_extraction_wins_or_is_a_409_never_a_record_from_a
                 assert list(written) == [] and record is None
         outcomes[accepted.status_code] += 1
     assert set(outcomes) <= {201, 409}, outcomes
+
+
+# --- 4. The database stops ------------------------------------------------------------------
+
+
+class Proxy:
+    """A TCP relay to PostgreSQL that the test stops and starts: the database goes away for
+    the app alone, not for the others using the server."""
+
+    def __init__(self, target: int) -> None:
+        self.target, self.port = target, free_port()
+        self.listener: socket.socket | None = None
+        self.open: list[socket.socket] = []
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        assert self.listener is not None
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept: close alone does not
+        self.listener.close()
+        for connection in self.open:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self.open = []
+
+
+class Outage:
+    """Stops and restarts the database an app uses: PostgreSQL behind a :class:`Proxy`;
+    SQLite's file moved away (and the pool emptied, as open files would still work)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.proxy: Proxy | None = None
+        if self.url.get_backend_name() == "postgresql":
+            self.proxy = Proxy(self.url.port or 5432)
+            self.proxy.start()
+            self.app_url = self.url.set(port=self.proxy.port).render_as_string(False)
+        else:
+            self.app_url = url
+            self.folder = Path(str(self.url.database)).parent
+
+    def stop(self, app: Flask) -> None:
+        if self.proxy is not None:
+            self.proxy.stop()
+        else:
+            self.folder.rename(self.folder.with_name(self.folder.name + "-away"))
+        _engine(app).dispose()
+
+    def start(self) -> None:
+        if self.proxy is not None:
+            self.proxy.start()
+        else:
+            self.folder.with_name(self.folder.name + "-away").rename(self.folder)
+
+
+def _unavailable(r: TestResponse) -> None:
+    problem(r, 503, None)
+    assert int(r.headers["Retry-After"]) >= 1
+    assert "cannot be reached" in r.json["detail"], r.json
+
+
+def test_while_the_database_is_down_ingest_extract_and_decisions_are_503s_and_it_recovers(
+    seeded_copy: str, seeded_engine: Engine
+) -> None:
+    outage = Outage(seeded_copy)
+    app = _app(outage.app_url, db_pool_timeout=2, db_connect_timeout=2)
+    try:
+        client, key = app.test_client(), app.config["TEST_KEY"]
+        assert _ingest(client, key, "before-outage", article("before")).status_code == 201
+        proposals = _pending(client, key, "before-outage")
+        measure = next(p for p in proposals if p["kind"] == "measure")
+        with Session(make_engine(seeded_copy)) as session:
+            before = counts(session)
+
+        outage.stop(app)
+        started = time.monotonic()
+        _unavailable(_ingest(client, key, "during-outage", article("during")))
+        _unavailable(client.post("/v1/sources/before-outage/extract", headers=key))
+        _unavailable(client.post(f"/v1/proposals/{measure['id']}/accept", headers=key))
+        reject = {"reason": "The database is down."}
+        _unavailable(client.post(f"/v1/proposals/{measure['id']}/reject", json=reject,
+                                 headers=key))  # fmt: skip
+        _unavailable(client.get("/v1/proposals", headers=key))
+        assert time.monotonic() - started < 30
+        outage.start()
+
+        # Nothing of those writes is there; everything works again.
+        with Session(make_engine(seeded_copy)) as session:
+            assert counts(session) == before
+        assert client.get("/v1/sources/during-outage").status_code == 404
+        assert _pending(client, key, "before-outage") == proposals
+        r = _ingest(client, key, "during-outage", article("during"))
+        assert r.status_code == 201, r.json
+        assert _pending(client, key, "during-outage")
+        r = client.post(f"/v1/proposals/{measure['id']}/accept", headers=key)
+        assert r.status_code == 201, r.json
+        assert _engine(app).pool.checkedout() == 0  # type: ignore[attr-defined]
+    finally:
+        _engine(app).dispose()
+        db.bind(seeded_engine)
+
+
+# --- 5. The extractor breaks ----------------------------------------------------------------
+
+
+def _crash(*_: Any) -> Any:
+    raise RuntimeError("the extractor broke")
+
+
+def _misplaced(analysis: Any, source: str) -> list[Finding]:
+    """The extractor's findings, the first one's quote moved off its offsets by one."""
+    findings = drafts(analysis, source)
+    citation = findings[0].citations[0]
+    citation["start"], citation["end"] = citation["start"] + 1, citation["end"] + 1
+    return findings
+
+
+@pytest.mark.parametrize("broken", [_crash, _misplaced], ids=["raises", "misplaced-quote"])
+def test_a_broken_extractor_loses_no_article_stores_no_bad_proposal_and_supersedes_nothing(
+    client: FlaskClient,
+    session: Session,
+    auth_headers: Callable[..., dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    broken: Callable[..., Any],
+) -> None:
+    writer, reviewer = auth_headers("write"), auth_headers("review")
+    assert _ingest(client, writer, "read-well", article("well")).status_code == 201
+    pending = _pending(client, reviewer, "read-well")
+    assert pending
+
+    monkeypatch.setattr(ingest, "drafts" if broken is _misplaced else "analyse", broken)
+    before = counts(session)
+    r = _ingest(client, writer, "read-badly", article("badly"))
+    assert r.status_code == 201, r.json  # the article is kept
+    assert client.get("/v1/sources/read-badly").json["text"] == article("badly")
+    assert _pending(client, reviewer, "read-badly") == []  # and nothing bad proposed
+    sources, proposals, waiting, feed = counts(session)
+    assert (sources, proposals, waiting, feed) == (before[0] + 1, *before[1:3], before[3] + 1)
+    failed = [r for r in caplog.records if "extraction of source read-badly failed" in r.message]
+    assert len(failed) == 1 and failed[0].exc_info is not None
+
+    # Running it again fails as loudly, and leaves the proposals it would replace pending.
+    again = client.post("/v1/sources/read-well/extract", headers=reviewer)
+    assert again.status_code == 500 and again.mimetype == PROBLEM, again.get_data()
+    assert "request_id" in again.json
+    assert _pending(client, reviewer, "read-well") == pending
+    assert counts(session)[1:] == (proposals, waiting, feed)
