@@ -13,6 +13,8 @@ import json
 import os
 import random
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from service import create_app
-from service.config import Config
+from service.config import PROJECT_ROOT, Config
 from service.extensions import db, make_engine
 from service.extraction.drafts import Draft as Finding
 from service.extraction.drafts import drafts
@@ -763,3 +765,46 @@ def test_a_broken_extractor_loses_no_article_stores_no_bad_proposal_and_supersed
     assert "request_id" in again.json
     assert _pending(client, reviewer, "read-well") == pending
     assert counts(session)[1:] == (proposals, waiting, feed)
+
+
+# --- The extractor's time on a hostile article ------------------------------------------
+
+# Texts whose reading once took time quadratic in their length: each took 40 s to minutes
+# at these sizes (a run of dots ended a sentence at each dot; a run of digits started a
+# range at each digit; each repeated cue was compared with every cue before it).
+SLOW_TEXTS = {
+    "dots": "." * 50_000,
+    "digits": "1" * 50_000,
+    "one-word-repeated": "sanctions " * 30_000,
+}
+BOUND_S = 15  # each reads in well under 3 s on this machine, unloaded
+
+
+READ = """
+import datetime as dt, sys, time
+from service.extraction.drafts import drafts
+from service.extraction.gazetteer import Gazetteer
+from service.extraction.pipeline import analyse
+text = sys.stdin.read()
+started = time.perf_counter()
+drafts(analyse(text, dt.date(2024, 12, 27), Gazetteer(actors=[])), "hostile")
+print(time.perf_counter() - started)
+"""
+
+
+@pytest.mark.parametrize("text", SLOW_TEXTS.values(), ids=SLOW_TEXTS.keys())
+def test_the_extractor_reads_a_hostile_article_in_bounded_time(text: str) -> None:
+    # In a process of its own, cut off at 8 times the bound: a regression fails in minutes,
+    # not in hours (a thread cannot be cut off while the regular expression engine runs).
+    done = subprocess.run(
+        [sys.executable, "-c", READ],
+        input=text,
+        text=True,
+        capture_output=True,
+        timeout=8 * BOUND_S,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    took = float(done.stdout)
+    assert took < BOUND_S, f"the extractor took {took:.1f} s on {len(text)} characters"
