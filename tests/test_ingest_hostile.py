@@ -717,6 +717,8 @@ def test_while_the_database_is_down_ingest_extract_and_decisions_are_503s_and_it
     finally:
         _engine(app).dispose()
         db.bind(seeded_engine)
+        if outage.proxy is not None:
+            outage.proxy.stop()
 
 
 # --- 5. The extractor breaks ----------------------------------------------------------------
