@@ -25,6 +25,7 @@ MAX_DEPTH = 32
 # and converting it would cost time quadratic in its length (Python caps it at 4,300).
 MAX_DIGITS = 100
 _CACHE = "register.json_body"
+_LEFT_OUT = "register.json_body_left_out"
 
 
 class _Unreadable:
@@ -117,6 +118,29 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def _loads(text: str) -> Any:
+    return json.loads(
+        text,
+        object_pairs_hook=_object,
+        parse_int=_integer,
+        parse_float=_float,
+        parse_constant=_constant,
+    )
+
+
+def _undecoded(data: bytes) -> list[str]:
+    """The members whose bytes are not UTF-8 (latin-1 sent as UTF-8), if the rest is JSON.
+
+    Decoded with ``surrogateescape``, each such byte is a lone surrogate, which the walk
+    finds and names.
+    """
+    try:
+        document = _loads(data.decode("utf-8", "surrogateescape"))
+    except (RecursionError, ValueError):
+        return []
+    return [name for status, name, _ in _problems(document) if status == 422 and name]
+
+
 def parse(data: bytes) -> Any:
     """The JSON document in ``data``, or a 400 or 422 problem naming what is wrong."""
     if not data.strip():
@@ -124,15 +148,14 @@ def parse(data: bytes) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MalformedBody(f"Not UTF-8 (byte {error.start}).") from None
+        reason = f"Not UTF-8 (byte {error.start})."
+        where = _undecoded(data)
+        raise MalformedBody(
+            f"{', '.join(where)}: {reason}" if where else reason,
+            [{"name": name, "in": "body", "reason": reason} for name in where] or None,
+        ) from None
     try:
-        document = json.loads(
-            text,
-            object_pairs_hook=_object,
-            parse_int=_integer,
-            parse_float=_float,
-            parse_constant=_constant,
-        )
+        document = _loads(text)
     except RecursionError:
         raise MalformedBody(f"Nested deeper than {MAX_DEPTH} levels.") from None
     except json.JSONDecodeError as error:
@@ -155,3 +178,18 @@ def load(request: Request) -> Any:
     if _CACHE not in request.environ:
         request.environ[_CACHE] = parse(request.get_data(cache=True))
     return request.environ[_CACHE]
+
+
+def optional(request: Request) -> None:
+    """For a body that may be left out: an empty one is none, whatever Content-Type says.
+
+    A client that sends ``Content-Type: application/json`` on every request sends it
+    with no body too.
+    """
+    if not request.get_data(cache=True):
+        request.environ[_LEFT_OUT] = True
+
+
+def given(request: Request) -> bool:
+    """Whether the request has a body to read (see :func:`optional`)."""
+    return not request.environ.get(_LEFT_OUT, False)

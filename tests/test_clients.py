@@ -32,12 +32,19 @@ NODE_BIN = PROJECT_ROOT / "node_modules" / ".bin"
 # Two statuses, so a filter of several values must send both (the server once kept one).
 STATUSES = ["threatened", "announced"]
 NEW_ACTOR = "client-test-analyst"
+# An article a client stores, then reviews what the extractor read in it.
+ARTICLE = (
+    "Japan imposes sanctions on North Korea over troops in Russia\n\n"
+    "TOKYO, Dec 27 (Reuters) - Japan imposed sanctions on North Korea and Russia on Friday"
+    " over their deepening military cooperation, the government said. About 10,000 North"
+    " Korean soldiers have been sent to Russia, the spokesman said.\n"
+)
 
 
 @dataclass
 class Served:
     url: str
-    token: str  # a key with the `write` scope
+    token: str  # a key with the `write` and `review` scopes
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +53,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     service_output(url, "migrate")
     service_output(url, "seed")
     created = service_output(
-        url, "keys", "create", "--name", "generated clients", "--scope", "write"
+        url,
+        "keys",
+        "create",
+        "--name",
+        "generated clients",
+        "--scope",
+        "write",
+        "--scope",
+        "review",
     )
     token = next(line for line in created.splitlines() if line.startswith("reg_"))
     logs = tmp_path_factory.mktemp("clients-server")
@@ -138,6 +153,47 @@ def _use_python_client(served: Served, expected: list[str], citation: dict[str, 
     assert isinstance(created.parsed, models.Actor) and created.parsed.id == NEW_ACTOR
     read = actors.get_actor_item.sync(client=client, actor_id=NEW_ACTOR)
     assert isinstance(read, models.Actor) and read.name == "Client Test Analyst"
+    _review_with_python_client(writer, models)
+
+
+def _review_with_python_client(writer: Any, models: Any) -> None:
+    """Store an article, list what the extractor proposed, accept one, reject one, extract."""
+    sources = importlib.import_module("the_register_client.api.sources")
+    proposals = importlib.import_module("the_register_client.api.proposals")
+    for name in ("post_sources", "post_source_extraction"):
+        importlib.import_module(f"the_register_client.api.sources.{name}")
+    for name in ("get_proposals", "get_proposal_item", "post_accept", "post_reject"):
+        importlib.import_module(f"the_register_client.api.proposals.{name}")
+
+    body = models.SourceCreate(id="client-article", text=ARTICLE, language="en")
+    stored = sources.post_sources.sync_detailed(client=writer, body=body)
+    assert stored.status_code == 201, stored.content
+    assert isinstance(stored.parsed, models.Source) and stored.parsed.text == ARTICLE
+
+    page = proposals.get_proposals.sync(
+        client=writer, source="client-article", status=models.ProposalStatus.PENDING
+    )
+    assert isinstance(page, models.ProposalPage), page
+    measure = next(p for p in page.items if p.kind == models.ProposalKind.MEASURE)
+    other = next(p for p in page.items if p.id != measure.id)
+    read = proposals.get_proposal_item.sync(client=writer, proposal_id=measure.id)
+    assert isinstance(read, models.Proposal) and read.record.to_dict()["type"] == "sanction"
+
+    accepted = proposals.post_accept.sync_detailed(client=writer, proposal_id=measure.id)
+    assert accepted.status_code == 201, accepted.content
+    assert isinstance(accepted.parsed, models.Proposal)
+    assert accepted.parsed.status == models.ProposalStatus.ACCEPTED
+    rejected = proposals.post_reject.sync_detailed(
+        client=writer, proposal_id=other.id, body=models.Reject(reason="Not in the article.")
+    )
+    assert rejected.status_code == 200, rejected.content
+    assert isinstance(rejected.parsed, models.Proposal) and rejected.parsed.reason
+
+    again = sources.post_source_extraction.sync(client=writer, source_id="client-article")
+    assert isinstance(again, models.Extraction), again
+    assert again.proposals and {p.status for p in again.proposals} == {
+        models.ProposalStatus.PENDING
+    }
 
 
 TYPESCRIPT = """\
@@ -147,6 +203,7 @@ import type { paths } from "./schema.js";
 const baseUrl = BASE_URL;
 const token = TOKEN;
 const quoted = CITATION;
+const ARTICLE = ARTICLE_TEXT;
 const client = createClient<paths>({ baseUrl });
 
 const listed = await client.GET("/v1/measures", { params: { query: { limit: 200 } } });
@@ -178,7 +235,37 @@ const created = await client.POST("/v1/actors", {
 });
 if (!created.data) throw new Error(`write: ${JSON.stringify(created.error)}`);
 
+// Review: store an article, list what the extractor proposed, accept one, reject one.
+const auth = { Authorization: `Bearer ${token}` };
+const stored = await client.POST("/v1/sources", {
+  headers: auth,
+  body: { id: "ts-client-article", text: ARTICLE, language: "en" },
+});
+if (!stored.data) throw new Error(`source: ${JSON.stringify(stored.error)}`);
+const page = await client.GET("/v1/proposals", {
+  headers: auth,
+  params: { query: { source: "ts-client-article", status: "pending" } },
+});
+if (!page.data) throw new Error(`proposals: ${JSON.stringify(page.error)}`);
+const proposals = page.data.items;
+const measure = proposals.find((p) => p.kind === "measure");
+const other = proposals.find((p) => p.id !== measure?.id);
+if (!measure?.id || !other?.id) throw new Error("no measure proposed, or nothing else");
+const accepted = await client.POST("/v1/proposals/{proposal_id}/accept", {
+  headers: auth,
+  params: { path: { proposal_id: measure.id } },
+});
+if (!accepted.data) throw new Error(`accept: ${JSON.stringify(accepted.error)}`);
+const status: string | undefined = accepted.data.status;
+const rejected = await client.POST("/v1/proposals/{proposal_id}/reject", {
+  headers: auth,
+  params: { path: { proposal_id: other.id } },
+  body: { reason: "Not in the article." },
+});
+if (!rejected.data) throw new Error(`reject: ${JSON.stringify(rejected.error)}`);
+
 console.log(JSON.stringify({
+  reviewed: [accepted.response.status, status, rejected.data.status],
   count: listed.data.items.length,
   next,
   filtered: filtered.data.items.map((m) => m.id).sort(),
@@ -209,6 +296,7 @@ def test_the_generated_typescript_client_compiles_strictly_and_works(
         TYPESCRIPT.replace("BASE_URL", json.dumps(served.url))
         .replace("TOKEN", json.dumps(served.token))
         .replace("CITATION", json.dumps({k: citation[k] for k in ("source", "quote")}))
+        .replace("ARTICLE_TEXT", json.dumps(ARTICLE + "Filed by the TypeScript client.\n"))
     )
     (work / "check.ts").write_text(source)
     compiled = _node(
@@ -228,6 +316,7 @@ def test_the_generated_typescript_client_compiles_strictly_and_works(
     assert result["filtered"] == expected
     assert result["item"][0] == measures[0]["id"]
     assert result["created"] == [201, "ts-client-analyst"]
+    assert result["reviewed"] == [201, "accepted", "rejected"]
 
 
 def _node(cwd: Path, tool: str, *args: str) -> subprocess.CompletedProcess[str]:

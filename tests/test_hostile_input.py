@@ -125,7 +125,8 @@ CATALOGUE: dict[str, Case] = {
     "trailing-garbage": post("triggers", body("triggers") + " xyz", 400, "(body)"),
     "two-documents": post("actors", body("actors") + body("actors"), 400, "(body)"),
     "empty-body": post("sources", "", 400, "(body)"),
-    "invalid-utf8": post("sources", body("sources").encode()[:-2] + b'\xff"}', 400, "(body)"),
+    "invalid-utf8": post("sources", body("sources").encode()[:-2] + b'\xff"}', 400, "text"),
+    "invalid-utf8-outside-json": post("sources", b"\xff" + body("sources").encode(), 400, "(body)"),
     "duplicate-key": post("actors", body("actors")[:-1] + ', "name": "B"}', 400, "name"),
     "duplicate-nested-key": patch(
         "statements", '{"figure": {"value": 1, "value": 2, "unit": "troops"}}', 400, "figure.value"

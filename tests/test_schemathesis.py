@@ -28,8 +28,10 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from service.config import PROJECT_ROOT
+from service.services import ingest
 from tests.conftest import database_url
 from tests.servers import Running, service_output
 
@@ -51,6 +53,20 @@ def admin(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
     return auth_headers("admin")
 
 
+# The article whose proposals the review operations act on (the seeds hold no proposal).
+REVIEWED = "kr-phased-measures-article"
+
+
+@pytest.fixture
+def proposal(connection: Connection) -> str:
+    """A pending proposal, read by the extractor in a seeded article: the review operations
+    (read, accept, reject) then answer past their 404 with a real proposal."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        made = [p.id for p in ingest.extract(session, REVIEWED)]
+    assert made, REVIEWED
+    return made[0]
+
+
 @schema.parametrize()
 @settings(
     max_examples=15,  # the long run (`make schemathesis`) goes deep; the suite stays quick
@@ -62,13 +78,21 @@ def admin(auth_headers: Callable[..., dict[str, str]]) -> dict[str, str]:
     ],
 )
 def test_api_conforms_to_its_openapi_document(
-    case: schemathesis.Case, admin: dict[str, str], connection: Connection
+    case: schemathesis.Case, admin: dict[str, str], connection: Connection, proposal: str
 ) -> None:
-    if case.query and case.meta and not case.meta.generation.mode.is_negative:
+    positive = case.meta is not None and not case.meta.generation.mode.is_negative
+    if case.query and positive:
         # A cursor is an opaque token the server issued; an invented one is rightly a 422
         # (tests/test_api_read.py checks that), so positive cases page from the start.
         case.query.pop("cursor", None)
         case.query.pop("since", None)  # the change feed's cursor
+    if case.path_parameters and positive:
+        # An invented proposal id is a 404: positive cases review the pending proposal, and
+        # extract from the article it was read in.
+        if "proposal_id" in case.path_parameters:
+            case.path_parameters["proposal_id"] = proposal
+        if case.path.endswith("/extract"):
+            case.path_parameters["source_id"] = REVIEWED
     excluded = []
     if case.method in WRITES:
         # A schema-valid write can still be refused: it names records that do not exist,

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.extraction.spans import Spans
+
 _FLAGS = re.IGNORECASE
 
 
@@ -645,15 +647,13 @@ def measure_cues(sentence: str) -> list[Cue]:
     Overlapping matches keep the first cue's reading (a ``response_package`` of "phased
     measures" is not also a sanction); distinct phrases give distinct cues.
     """
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     found: list[Cue] = []
     for meaning, pattern in MEASURE_TYPES:
         for match in pattern.finditer(sentence):
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            found.append(Cue(meaning, start, end, match.group(0)))
+            if taken.take(start, end):
+                found.append(Cue(meaning, start, end, match.group(0)))
     # One type per sentence position; the same type twice in a sentence is one measure.
     unique: dict[str, Cue] = {}
     for cue in sorted(found, key=lambda c: c.start):

@@ -112,12 +112,18 @@ class Draft:
     confidence: float = 0.5
     reasons: list[str] = field(default_factory=list)
     key: tuple[Any, ...] = ()  # what makes two drafts one fact
+    # Where the citations start, to find one in constant time: an article repeating one
+    # sentence a thousand times cites it a thousand times. Rebuilt when out of step.
+    _starts: set[int] = field(default_factory=set, repr=False, compare=False)
 
     def cite(self, sentence: SentenceAnalysis, source: str) -> None:
         """Add ``sentence`` as a citation, once."""
         s = sentence.sentence
-        if any(c["start"] == s.start for c in self.citations):
+        if len(self._starts) != len(self.citations):
+            self._starts = {c["start"] for c in self.citations}
+        if s.start in self._starts:
             return
+        self._starts.add(s.start)
         self.citations.append({"quote": s.text, "start": s.start, "end": s.end})
         cited = self.record.setdefault("citations", [])
         cited.append({"source": source, "quote": s.text})

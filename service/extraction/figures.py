@@ -133,8 +133,10 @@ _NUMBER: Final = re.compile(
     r"|fifteen|twenty|thirty|forty|fifty|a\s+hundred)\b)"
     r"(?:\s?(?P<multiplier>(?i:thousand|million|billion|trillion)|mn|mln|bn|tn|m|b)\b)?"
 )
+# The low end never starts inside a number (``_ranges`` drops such a match anyway): tried
+# at each digit of a long run of digits, the run would be read to its end each time.
 _RANGE: Final = re.compile(
-    r"(?:\b(?i:between)\s+)?(?P<low>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[-–‐]\s*|\s+(?i:to|and)\s+)"
+    r"(?:\b(?i:between)\s+)?(?<!\d)(?P<low>\d{1,3}(?:,\d{3})+|\d+)(?:\s*[-–‐]\s*|\s+(?i:to|and)\s+)"
     r"(?P<high>\d{1,3}(?:,\d{3})+|\d+)(?:\s?(?P<multiplier>(?i:thousand|million|billion)))?\b"
 )
 _WORD: Final = re.compile(r"\s*([A-Za-z0-9][\w-]*|%)")

@@ -26,6 +26,7 @@ from service.extraction.places import (
     NOT_PLACES,
     ORGANISATION_ROWS,
 )
+from service.extraction.spans import Spans
 
 Kind = Literal["country", "organisation", "actor"]
 How = Literal[
@@ -129,8 +130,9 @@ def _longest_first(found: list[tuple[int, int, _Entry]]) -> list[tuple[int, int,
         else:
             joined.append((start, end, entry))
     taken: list[tuple[int, int, _Entry]] = []
+    spans = Spans()
     for match in sorted(joined, key=lambda m: (m[0] - m[1], m[0])):
-        if all(match[1] <= s or match[0] >= e for s, e, _ in taken):
+        if spans.take(match[0], match[1]):
             taken.append(match)
     return sorted(taken, key=lambda m: m[0])
 

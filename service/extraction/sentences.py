@@ -59,7 +59,9 @@ _STARTERS: Final = _words(
 )
 
 _PARAGRAPH: Final = re.compile(r"[^\n]+")
-_END: Final = re.compile(r"[.!?…]+[”\"’')\]]*(\s+)(?=[“\"‘'(\[]?[A-Z0-9])")
+# Only from the first mark of a run: tried at each mark of "....." (no space after), the
+# run is read to its end each time, and a long run costs time quadratic in its length.
+_END: Final = re.compile(r"(?<![.!?…])[.!?…]+[”\"’')\]]*(\s+)(?=[“\"‘'(\[]?[A-Z0-9])")
 _RUN_TOGETHER: Final = re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")
 _LAST_WORD: Final = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?[”\"’')\]]*$")
 _NEXT_WORD: Final = re.compile(r"[“\"‘'(\[]?([A-Za-z0-9]+)")

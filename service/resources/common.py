@@ -52,7 +52,7 @@ class StrictParser(FlaskParser):
 
     def _raw_load_json(self, req: Any) -> Any:
         """JSON bodies go through the strict reader: webargs' ``json.loads`` is lenient."""
-        return bodies.load(req) if is_json_request(req) else missing
+        return bodies.load(req) if is_json_request(req) and bodies.given(req) else missing
 
     def load_querystring(self, req: Request, schema: ma.Schema) -> Any:
         """The query string; a parameter repeated where one value is taken is a 422."""

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from flask import request
 from flask.views import MethodView
 
+from service import bodies
 from service.auth import current_key_id, requires
 from service.errors import UnsupportedMediaType
 from service.extensions import db
@@ -52,11 +53,12 @@ def retried(write: Callable[[], T]) -> T:
 
 
 def optional_json_body(func: F) -> F:
-    """A view whose JSON body may be left out: 415 for a body of another type."""
+    """A view whose JSON body may be left out (or sent empty): 415 for a body of another type."""
 
     @functools.wraps(func)
     def view(*args: Any, **kwargs: Any) -> Any:
-        if request.get_data() and not request.is_json:
+        bodies.optional(request)
+        if bodies.given(request) and not request.is_json:
             raise UnsupportedMediaType(request.mimetype)
         return func(*args, **kwargs)
 

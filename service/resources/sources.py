@@ -57,7 +57,7 @@ class Sources(MethodView):
         """
         response = writes.create(sources.RECORD, data)
         if response.status_code == 201 and "Idempotent-Replayed" not in response.headers:
-            ingest.extract_quietly(db.session, data["id"])
+            ingest.extract_quietly(db.session, data["id"], db.begin_write)
         return response
 
 
@@ -113,5 +113,5 @@ class SourceExtraction(MethodView):
         The proposals of this run are listed; those decided before (accepted or rejected)
         stay as they were. Needs a key with the `review` scope.
         """
-        made = ingest.extract(db.session, source_id)
+        made = ingest.extract(db.session, source_id, db.begin_write)
         return {"source": source_id, "extractor": EXTRACTOR, "proposals": made}

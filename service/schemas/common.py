@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, NotRequired, TypedDict, cast
 
 import marshmallow as ma
@@ -124,9 +124,14 @@ def country_code(**kwargs: Any) -> Term:
 _NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
-def text(max_length: int, **kwargs: Any) -> ma.fields.String:
-    """Free text of 1 to ``max_length`` characters (every string a write takes has a bound)."""
-    return ma.fields.String(validate=[validate.Length(min=1, max=max_length), _NO_NUL], **kwargs)
+def text(max_length: int, *rules: Callable[[str], Any], **kwargs: Any) -> ma.fields.String:
+    """Free text of 1 to ``max_length`` characters (every string a write takes has a bound).
+
+    ``rules`` are further validators of the field.
+    """
+    return ma.fields.String(
+        validate=[validate.Length(min=1, max=max_length), _NO_NUL, *rules], **kwargs
+    )
 
 
 # What PostgreSQL's integer and bigint columns hold: a larger number is a 422, not a 500.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
@@ -90,6 +91,22 @@ class SourceData(TypedDict):
     text: str
 
 
+# C0 control characters but tab, line feed, form feed and carriage return, and DEL: what
+# binary data decoded as text is full of, and no article holds (NUL is ``text``'s own rule).
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _article(value: str) -> None:
+    """An article's text: something to read, not white space nor binary data."""
+    if not value.strip():
+        raise ma.ValidationError("Must not be blank: send the article's text.")
+    if control := _CONTROL.search(value):
+        raise ma.ValidationError(
+            f"Must be text, not binary data: control character U+{ord(control.group()):04X}"
+            f" at offset {control.start()}."
+        )
+
+
 class SourceCreateSchema(ma.Schema):
     id = slug(required=True)
     title = text(500, allow_none=True, load_default=None)
@@ -112,7 +129,15 @@ class SourceCreateSchema(ma.Schema):
         validate=[validate.Length(max=6), validate.Regexp(r"^[a-z]{2,3}(-[A-Z]{2})?$")],
         metadata={"description": "BCP 47: a language and an optional region.", "example": "en"},
     )
-    text = text(MAX_SOURCE_TEXT, required=True)
+    text = text(
+        MAX_SOURCE_TEXT,
+        _article,
+        required=True,
+        metadata={
+            "description": "The article's full text, stored byte for byte: not blank, and no"
+            " control characters but tab, line feed, form feed and carriage return."
+        },
+    )
 
     @ma.post_load
     def _day_by_default(self, data: dict[str, Any], **_: object) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,14 @@ from service.extraction.drafts import drafts
 from service.extraction.gazetteer import ActorName, Gazetteer
 from service.extraction.pipeline import analyse
 from service.models import Actor, Proposal, Source
+from service.schemas.common import MAX_SOURCE_TEXT
 from service.schemas.sources import SourceCreateSchema
-from service.services import matching, sources, writes
+from service.services import matching, retries, sources, writes
 from service.services.proposals import Draft, propose
 
 log = logging.getLogger(__name__)
+# The most a file of MAX_SOURCE_TEXT characters takes as UTF-8 (4 bytes a character).
+MAX_FILE_BYTES = 4 * MAX_SOURCE_TEXT
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -79,8 +82,20 @@ def _draft(source: Source, finding: Finding) -> Draft:
     }
 
 
-def extract(session: Session, source_id: str) -> list[Proposal]:
-    """Read the source ``source_id`` and propose what it supports; commits."""
+def _nothing() -> None:
+    """Begin no transaction of one's own: the session begins one as it needs."""
+
+
+def extract(
+    session: Session, source_id: str, begin: Callable[[], None] = _nothing
+) -> list[Proposal]:
+    """Read the source ``source_id`` and propose what it supports; commits.
+
+    The extractor reads with no transaction open: a long article takes it seconds, during
+    which a read would hold SQLite's lock, and a write every other writer's. The proposals
+    are then written in a transaction ``begin`` starts (a writer's, on SQLite), run again
+    if the database aborts it to break a race with another write.
+    """
     source = session.get(Source, source_id)
     if source is None:
         raise NotFound("source", source_id)
@@ -88,19 +103,26 @@ def extract(session: Session, source_id: str) -> list[Proposal]:
     # only to its month or year, or not at all, gives none of them.
     precise = source.published_on_precision in (None, "day")
     published = source.published_on if precise else None
-    findings = drafts(analyse(source.text, published, _names(session)), source.id)
-    weighed = matching.match(session, source, [(f, _draft(source, f)) for f in findings])
-    return propose(session, source.id, weighed, EXTRACTOR)
+    text, names = source.text, _names(session)
+    session.commit()
+    findings = drafts(analyse(text, published, names), source_id)
+    # Weighed against the register as it stands (reads only), before the write begins.
+    made = matching.match(session, source, [(f, _draft(source, f)) for f in findings])
+    session.commit()
+    begin()
+    return retries.retried(session, begin, lambda: propose(session, source_id, made, EXTRACTOR))
 
 
-def extract_quietly(session: Session, source_id: str) -> list[Proposal]:
+def extract_quietly(
+    session: Session, source_id: str, begin: Callable[[], None] = _nothing
+) -> list[Proposal]:
     """:func:`extract`, for a source just stored: a failure is logged, not raised.
 
     The article is kept whatever the extractor makes of it; ``POST
     /v1/sources/{id}/extract`` runs it again.
     """
     try:
-        return extract(session, source_id)
+        return extract(session, source_id, begin)
     except Exception:
         session.rollback()
         log.exception("extraction of source %s failed; the source is stored", source_id)
@@ -140,7 +162,14 @@ def ingest_file(
     Returns the source's id and how many proposals of each kind were made.
     """
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as file:  # bounded: a device or a pipe may never end
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise IngestError(f"cannot be read: {error.strerror or error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(f"larger than {MAX_FILE_BYTES} bytes: not an article")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise IngestError(f"not UTF-8 text ({error.reason} at byte {error.start})") from error
     if not text.strip():

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidReference
+from service.errors import Conflict, InvalidReference
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import (
@@ -81,7 +81,12 @@ def put(session: Session, data: SourceData) -> tuple[Source, Outcome]:
     digest = sha256(data["text"])
     twin = session.scalar(select(Source).where(Source.content_sha256 == digest))
     if twin is not None and twin.id != data["id"]:
-        raise InvalidReference("text", f"the same text is already stored as source '{twin.id}'")
+        # A 409 as ``writes.create``'s own check of the text gives: a POST of the same
+        # article at once as another passes that check, and meets the other's text here.
+        raise Conflict(
+            f"The same text is already stored as source '{twin.id}': GET /v1/sources/{twin.id}.",
+            "text",
+        )
     existing = session.get(Source, data["id"])
     if existing is not None and existing.content_sha256 != digest:
         # Citations point into the text by offset: changing it would silently break them.
