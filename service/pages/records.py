@@ -152,7 +152,8 @@ def _party(party: Party, collection: str) -> Response:
     args = parse(PARTY_MEASURES, query)
     page = measures.page(session, within(args, country=code), parsed=True)
     kind = "organisation" if collection == "organisations" else "country"
-    counts = measure_facets.facets(session, parse(MEASURES, Query([("country", code)])))[kind]
+    # The party's own roles: its facet, under no other filter, whose filter is the party.
+    counts = measure_facets.facet(session, parse(MEASURES, Query([])), kind)
     roles = {b.role: b.count for b in counts if b.value == code}
     involved = triggers.list_(session, parse(TRIGGERS, Query([("country", code), ALL]))).items
     people = actors.list_(session, parse(ACTORS, Query([("country", code), ALL]))).items
