@@ -154,6 +154,26 @@ def test_a_bad_filter_is_the_api_s_problem_as_html(client: FlaskClient) -> None:
             assert error["name"] in page.all_text()
 
 
+def test_a_page_is_tagged_and_answers_304_to_its_etag(client: FlaskClient) -> None:
+    first = client.get("/measures/kr-k2-tanks-poland")
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(
+        "/measures/kr-k2-tanks-poland", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304 and not again.data
+
+
+def test_the_pages_are_not_in_the_openapi_document(client: FlaskClient) -> None:
+    paths = client.get("/openapi.json").get_json()["paths"]
+    assert paths and all(path.startswith("/v1/") for path in paths)
+
+
+def test_the_docs_page_with_a_trailing_slash_is_found(client: FlaskClient) -> None:
+    r = client.get("/docs/")
+    assert r.status_code == 308 and r.headers["Location"] == "/docs"
+    assert client.get("/docs").status_code == 200
+
+
 def test_fields_a_form_left_blank_are_dropped_by_a_redirect(client: FlaskClient) -> None:
     r = client.get("/measures?q=tanks&type=&country=&sort=")
     assert r.status_code == 303

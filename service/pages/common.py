@@ -23,9 +23,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service import vocabularies as vocab
 from service.api import validation_problem
 from service.errors import PROBLEM_JSON
-from service.models import Base
+from service.extensions import db
+from service.models import Base, Party
 from service.resources.common import StrictParser
 from service.schemas.common import Document
+from service.services import countries
 from service.services.registry import RecordType
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -102,6 +104,12 @@ def dumped(kind: RecordType, records: Iterable[Base]) -> list[Document]:
     return [kind.dump(record) for record in records]
 
 
+def parties_of(documents: Iterable[Document]) -> dict[str, Party]:
+    """The parties named by ``documents`` (measures or triggers, as the API serves them)."""
+    codes = {party["country"] for doc in documents for party in doc["countries"]}
+    return countries.named(db.session, codes)
+
+
 def render(template: str, title: str, api: Mapping[str, str], **context: Any) -> Response:
     """The page ``template`` titled ``title``, linking to the API URLs ``api`` (label: URL)."""
     body = render_template(f"pages/{template}", title=title, api=api, **context)
@@ -156,6 +164,12 @@ def party_page(code: str) -> str:
     """The page of the party ``code``: an organisation's or a country's."""
     kind = "organisations" if code.upper() in vocab.ORGANISATIONS else "countries"
     return f"/{kind}/{code.upper()}"
+
+
+@blp.get("/docs/")
+def docs() -> WerkzeugResponse:
+    """The API's docs page is at ``/docs``; a link with a trailing slash still finds it."""
+    return redirect("/docs", 308)
 
 
 @blp.app_template_global()

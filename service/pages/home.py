@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask import Response
 
 from service.extensions import db
-from service.pages.common import Query, blp, dumped, parse, render
+from service.pages.common import Query, blp, dumped, parse, parties_of, render
 from service.schemas.common import full_text
 from service.schemas.measures import MeasureQueryArgs
 from service.schemas.statements import StatementQueryArgs
@@ -30,7 +30,8 @@ SEARCH = SearchArgs()
 def _label(collection: str, key: str, data: dict[str, Any] | None) -> str:
     if not data:
         return key
-    return str(data.get("title") or data.get("name") or key)
+    # A statement has no title: what it quotes says what it is.
+    return str(data.get("title") or data.get("name") or data.get("quote") or key)
 
 
 @blp.get("/")
@@ -74,6 +75,7 @@ def search() -> Response:
         said = statements.list_(session, parse(STATEMENTS, wanted)).items
         found["statements"] = dumped(statements.RECORD, said)
         found["actors"] = actors.named(session, (s.actor_id for s in said))
+        found["parties"] = parties_of(found["measures"])
         found["total"] = measure_facets.count(session, parse(MEASURES, Query([("q", q)])))
         api = {
             f"Matching {c}": f"/v1/{c}{wanted.string()}"

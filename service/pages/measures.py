@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from service import vocabularies as vocab
 from service.extensions import db
 from service.pages.cited import Texts
-from service.pages.common import Query, blp, dumped, parse, render
-from service.schemas.measures import MeasureAsOfArgs, MeasureQueryArgs
+from service.pages.common import Query, blp, dumped, parse, parties_of, render
+from service.schemas.measures import MeasureAsOfArgs, MeasureQuery, MeasureQueryArgs
 from service.schemas.statements import StatementQueryArgs
-from service.services import actors, countries, measure_facets, measures, statements, triggers
+from service.services import actors, measure_facets, measures, statements, triggers
 from service.services.measure_facets import Bucket
 
 MEASURES, AS_OF, STATEMENTS = MeasureQueryArgs(), MeasureAsOfArgs(), StatementQueryArgs()
@@ -54,13 +54,18 @@ class Facet:
     clear: str | None
 
 
-def _chosen(query: Query, facet: str, bucket: Bucket) -> bool:
+def _chosen(args: MeasureQuery, facet: str, bucket: Bucket) -> bool:
+    """Whether the list's own filter (as the API read it) is ``bucket``'s value."""
     if facet in ("country", "organisation"):
-        same = query.first("country").upper() == bucket.value
-        return same and query.first("role") == bucket.role
+        same = (args.get("country") or "").upper() == bucket.value
+        return same and args.get("role") == bucket.role
     if facet == "conditional":
-        return query.first("conditional").lower() == bucket.value
-    return bucket.value in query.values(facet)
+        return "conditional" in args and str(args["conditional"]).lower() == bucket.value
+    if facet == "type":
+        return bucket.value in args.get("type", [])
+    if facet == "status":
+        return bucket.value in args.get("status", [])
+    return args.get("trigger") == bucket.value
 
 
 def _label(facet: str, bucket: Bucket) -> str:
@@ -71,7 +76,7 @@ def _label(facet: str, bucket: Bucket) -> str:
     return bucket.value.replace("_", " ")
 
 
-def facet_views(query: Query, found: dict[str, list[Bucket]]) -> list[Facet]:
+def facet_views(query: Query, args: MeasureQuery, found: dict[str, list[Bucket]]) -> list[Facet]:
     """Each facet's values as links to the list with that value in place of the facet's own."""
     views = []
     for facet, buckets in found.items():
@@ -86,17 +91,13 @@ def facet_views(query: Query, found: dict[str, list[Bucket]]) -> list[Facet]:
                     bucket.role,
                     bucket.count,
                     href,
-                    _chosen(query, facet, bucket),
+                    _chosen(args, facet, bucket),
                 )
             )
         active = any(key in own for key, _ in query.pairs)
         clear = f"/measures{query.string(drop=['cursor', *own])}" if active else None
         views.append(Facet(facet, TITLES[facet], entries, clear))
     return views
-
-
-def _codes(documents: list[dict[str, Any]]) -> set[str]:
-    return {party["country"] for doc in documents for party in doc["countries"]}
 
 
 @blp.get("/measures")
@@ -123,9 +124,9 @@ def measure_list() -> WerkzeugResponse:
         measures=page.items,
         next_cursor=page.next_cursor,
         total=measure_facets.count(session, args),
-        facets=facet_views(query, found),
+        facets=facet_views(query, args, found),
         triggers=found["trigger"],
-        parties=countries.named(session, _codes(list(page.items))),
+        parties=parties_of(page.items),
         vocab=vocab,
         roles=ROLES,
         sorts=SORTS,
@@ -156,7 +157,7 @@ def measure(measure_id: str) -> Response:
             "Statements about it": f"/v1/statements?measure={measure_id}&limit=200",
         },
         measure=doc,
-        parties=countries.named(session, _codes([doc])),
+        parties=parties_of([doc]),
         announced_by=actors.get(session, doc["announced_by"]) if doc["announced_by"] else None,
         triggers={t["trigger"]: triggers.get(session, t["trigger"]) for t in doc["triggers"]},
         parent=measures.read(session, doc["parent"], parsed=True) if doc["parent"] else None,

@@ -9,7 +9,7 @@ from flask import Response
 from service.extensions import db
 from service.models import Party
 from service.pages.cited import Texts
-from service.pages.common import Query, blp, dumped, parse, render
+from service.pages.common import Query, blp, dumped, parse, parties_of, render
 from service.resources.measures import within
 from service.schemas.actors import ActorQueryArgs
 from service.schemas.countries import CountryMeasuresQueryArgs
@@ -73,7 +73,7 @@ def trigger(trigger_id: str) -> Response:
             "Statements about it": f"/v1/statements?trigger={trigger_id}&limit=200",
         },
         trigger=doc,
-        parties=countries.named(session, (p["country"] for p in doc["countries"])),
+        parties=parties_of([doc, *answering]),
         evidence=Texts(session).all(doc["citations"]),
         measures=answering,
         more=more,
@@ -117,6 +117,7 @@ def actor(actor_id: str) -> Response:
         evidence=Texts(session).all(doc["citations"]),
         statements=said,
         measures=announced,
+        parties=parties_of(announced),
         more=more,
     )
 
