@@ -36,6 +36,10 @@ PAGES = [
     "/statements/nis-kp-troops-up-to-10000",
     "/countries/KR",
     "/organisations/EU",
+    "/timeline",
+    "/timeline?kind=trigger,status_change&sort=-date&limit=10",
+    "/relations",
+    "/relations?country=KR&direction=out&type=sanction,arms_transfer",
 ]
 ITEMS = ["measures", "triggers", "actors", "statements", "sources", "countries", "organisations"]
 
@@ -392,3 +396,45 @@ def test_untrusted_article_text_is_escaped(client: FlaskClient, auth_headers: An
         assert "<script>alert" not in body and "<img src=x" not in body and "<b>bold" not in body
         assert "&lt;img src=x onerror=alert(1)&gt;" in body
         assert quote in [text for _, text in page.marks]
+
+
+def test_the_timeline_draws_and_lists_the_api_s_page_of_entries(client: FlaskClient) -> None:
+    query = "sort=-date&limit=20"
+    _, page = html(client, f"/timeline?{query}")
+    api = client.get(f"/v1/timeline?{query}").get_json()
+    pages = {"trigger": "triggers", "statement": "statements", "status_change": "measures"}
+    records = [h.split("/") for h, _ in page.links if h.count("/") == 2]
+    listed = ["/".join(p) for p in records if p[0] == "" and p[1] in pages.values()]
+    assert listed == [f"/{pages[e['kind']]}/{e['id']}" for e in api["items"]]
+    marks = [a for t, a in page.tags if "mark" in a.get("class", "").split()]
+    assert len(marks) == len(api["items"])
+    for (_, attrs), entry in zip(
+        [(t, a) for t, a in page.tags if "mark" in a.get("class", "").split()],
+        api["items"],
+        strict=True,
+    ):
+        assert attrs["class"] == f"mark mark-{entry['kind']}"
+    following = [h for h, text in page.links if text == "Next page"]
+    assert dict(parse_qsl(_query(following[0])))["cursor"] == api["next_cursor"]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "country=KR&direction=in", "edge=trigger", "status=completed"]
+)
+def test_the_network_draws_and_tables_the_api_s_edges(client: FlaskClient, query: str) -> None:
+    _, page = html(client, f"/relations?{query}")
+    edges = client.get(f"/v1/relations?{query}").get_json()["items"]
+    assert edges
+    rows = [a for t, a in page.tags if t == "tr"]
+    assert len(rows) == 1 + len(edges)  # a header row, then one per edge
+    parties = {code for e in edges for code in (e["from"], e["to"])}
+    nodes = [a for t, a in page.tags if t == "circle" and a.get("class") == "node"]
+    assert len(nodes) == len(parties)
+    arcs = {(e["from"], e["to"], e["edge"]) for e in edges}
+    drawn = [a for t, a in page.tags if t == "path" and a.get("class", "").startswith("arc ")]
+    assert len(drawn) == len(arcs)
+    for edge in edges:
+        for measure in edge["measure_ids"]:
+            assert f"/measures/{measure}" in page.hrefs()
+        for trigger in edge["trigger_ids"]:
+            assert f"/triggers/{trigger}" in page.hrefs()

@@ -43,6 +43,9 @@ PAGES = {
     "statement": "/statements/nis-kp-troops-up-to-10000",
     "country": "/countries/KR",
     "organisation": "/organisations/NATO",
+    "timeline": "/timeline",
+    "network": "/relations",
+    "network-filtered": "/relations?country=KR&status=threatened,announced",
     "not-found": "/measures/zz-no-such-measure",
 }
 BLOCKING = ("serious", "critical")

@@ -48,6 +48,8 @@ PAGES = {
     "statement": "/statements/nis-kp-troops-up-to-10000",
     "country": "/countries/KR",
     "organisation": "/organisations/NATO",
+    "timeline": "/timeline",
+    "network": "/relations",
 }
 POSTGRES_DATABASE = "register_bench_pages"
 

@@ -18,7 +18,7 @@ from service.pages.common import blp, static_files
 
 def init_app(app: Flask) -> None:
     """Serve the pages and their stylesheets from ``app``."""
-    from service.pages import home, measures, records, sources  # noqa: F401  # their routes
+    from service.pages import home, measures, overview, records, sources  # noqa: F401  # routes
 
     app.register_blueprint(blp)
     app.register_blueprint(static_files)
