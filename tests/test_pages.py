@@ -18,6 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from service import vocabularies
 from tests.helpers import every
 
 PAGES = [
@@ -339,6 +340,12 @@ def test_a_measure_page_links_its_parties_triggers_parent_and_stages(
     stage = client.get(f"/v1/measures/{package['children'][0]}").get_json()
     _, page = html(client, f"/measures/{stage['id']}")
     assert "/measures/kr-phased-measures" in page.hrefs()
+
+
+def test_a_trigger_page_says_what_its_verification_means(client: FlaskClient) -> None:
+    trigger = client.get("/v1/triggers/kp-troops-to-russia").get_json()
+    _, page = html(client, "/triggers/kp-troops-to-russia")
+    assert vocabularies.VERIFICATIONS[trigger["verification"]] in page.all_text()
 
 
 def test_the_home_page_shows_the_latest_changes_the_api_feed_gives(client: FlaskClient) -> None:

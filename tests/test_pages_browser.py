@@ -4,7 +4,7 @@ At a desktop width and at 375 px (a small phone), each page: loads only from thi
 service (every request the browser makes is recorded, and its host checked), breaks no
 rule of its Content-Security-Policy, has no serious or critical accessibility violation
 by axe-core (from npm: `npm ci`), scrolls no wider than the screen, and leads with a
-visible skip link for the keyboard. A screenshot of each is saved under
+visible skip link for the keyboard, outlined while focused. A screenshot of each is saved under
 artifacts/screenshots/ for CI to keep. Like the docs page test, it serves one migrated,
 seeded SQLite file: the pages' data is tested on both backends in tests/test_pages.py.
 """
@@ -131,10 +131,12 @@ def test_each_page_is_accessible_self_contained_and_fits_the_screen(
                 page.keyboard.press("Tab")
                 skip = page.evaluate(
                     """() => { const a = document.activeElement, r = a.getBoundingClientRect();
+                    const s = getComputedStyle(a);
                     return [a.className, a.getAttribute('href'), r.width > 0 && r.left >= 0
-                        && r.top >= 0 && r.right <= innerWidth] }"""
+                        && r.top >= 0 && r.right <= innerWidth,
+                        s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2] }"""
                 )
-                if skip != ["skip", "#main", True]:
+                if skip != ["skip", "#main", True, True]:
                     found.append(f"the first Tab does not show the skip link: {skip}")
                 page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
                 if found:

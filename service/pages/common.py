@@ -174,9 +174,8 @@ def docs() -> WerkzeugResponse:
 
 @blp.app_template_global()
 def definition(vocabulary: str, value: str) -> str:
-    """The definition of ``value`` in the vocabulary ``vocabulary`` (empty if none)."""
-    terms = vocab.ALL.get(vocabulary)
-    return terms.get(value, "") if terms is not None else ""
+    """The definition of ``value`` in the vocabulary ``vocabulary`` (a name of ``ALL``)."""
+    return vocab.ALL[vocabulary].get(value, "")
 
 
 @blp.after_request
