@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 # Imported for its session events: every commit records its changes and reindexes search.
 import service.records  # noqa: F401  # hooks the recording of changes into every commit
-from service import apidoc, auth, cache, headers, ops, ratelimit
+from service import apidoc, auth, cache, headers, ops, pages, ratelimit
 from service.api import Api
 from service.config import Config
 from service.extensions import Bounds, db
@@ -58,7 +58,7 @@ Nothing proposed is public until accepted; the accepted record's revision names 
 def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
     """Build the WSGI app; ``engine`` lets tests bind it to a connection of theirs."""
     config = config or Config.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the pages serve their own (service/pages)
     app.config.update(
         DATABASE_URL=config.database_url,
         SEEDS_DIR=str(config.seeds_dir),
@@ -103,6 +103,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     non_record = (vocabularies, timeline, relations, export, changes, keys, proposals)
     for module in (*record_routes, *non_record):
         api.register_blueprint(module.blp)
+    pages.init_app(app)  # HTML for people, beside the API and outside its document
     ops.init_app(app, config, db.engine)
     ratelimit.exempt(app, ops.blp)  # load balancers and Prometheus poll these
     headers.init_app(app)

@@ -223,6 +223,20 @@ def openapi_command(check: bool) -> None:
     click.echo(f"wrote {OPENAPI_PATH.relative_to(PROJECT_ROOT)}")
 
 
+@main.command("assets")
+def assets_command() -> None:
+    """Copy the pages' stylesheets from node_modules (after `npm ci`) into service/pages/static."""
+    from service.pages import assets
+
+    try:
+        written = assets.copy()
+    except FileNotFoundError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
+
+
 @main.command("serve")
 @click.option("--host", help="Address to listen on  [env HOST; default 127.0.0.1]")
 @click.option("--port", type=int, help="Port  [env PORT; default 8000]")

@@ -3,8 +3,9 @@
 - ``X-Content-Type-Options: nosniff`` everywhere: a browser must not guess that an
   export or a quoted article is HTML and run it.
 - ``Content-Security-Policy``: API answers may not load or frame anything; the docs page
-  may run only its own scripts (and the one inline script of its template, by hash), and
-  no page may be framed (``frame-ancestors 'none'``, against clickjacking).
+  may run only its own scripts (and the one inline script of its template, by hash); the
+  pages for people set their own (``service/pages/common.py``: their own stylesheets, no
+  script); no page may be framed (``frame-ancestors 'none'``, against clickjacking).
 - ``Cache-Control``: a successful read may be reused briefly and then revalidated with its
   ``ETag`` (public when anonymous, private with a key); write answers, errors and the
   operations routes are ``no-store``.
@@ -57,7 +58,9 @@ def cache_control(response: Response) -> str | None:
 def secure(response: Response) -> Response:
     """``after_request``: the headers above."""
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if request.path == DOCS_PATH and response.status_code == 200 and not response.is_streamed:
+    if "Content-Security-Policy" in response.headers:
+        pass  # set on purpose by the view (the pages: their own stylesheets only)
+    elif request.path == DOCS_PATH and response.status_code == 200 and not response.is_streamed:
         response.headers["Content-Security-Policy"] = docs_csp(response.get_data())
     elif request.path.startswith(f"{DOCS_PATH}/"):
         response.headers["Content-Security-Policy"] = docs_csp(b"")

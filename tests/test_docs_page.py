@@ -7,8 +7,6 @@ file and needs no PostgreSQL half (the API itself is tested on both backends els
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.request
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -16,34 +14,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from service.config import PROJECT_ROOT
+from tests.browser import CHROMIUM_ARGS, TIMEOUT_MS, chromium
 from tests.servers import Running, service_output
 
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = PROJECT_ROOT / "artifacts"
-# Root in a closed network: no sandbox, and none of Chromium's own calls home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 60_000
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        reason = "Chromium is missing: `apt-get install chromium` (.ci/run installs it)"
-        if os.environ.get("CI") or os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +38,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_docs_page_lists_every_operation_and_calls_only_this_service(served: str) -> None:
-    chromium = _chromium()
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     with urllib.request.urlopen(f"{served}/openapi.json", timeout=10) as response:
@@ -78,7 +55,7 @@ def test_docs_page_lists_every_operation_and_calls_only_this_service(served: str
     errors: list[str] = []
     with sync_playwright() as playwright:
         # launch() gives the browser a fresh, throw-away profile (--user-data-dir) of its own.
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("request", lambda request: requested.append(request.url))

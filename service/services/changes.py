@@ -55,3 +55,8 @@ def feed(session: Session, since: str | None, limit: int, collection: str | None
     more = len(rows) > limit
     rows = rows[:limit]
     return FeedPage(rows, cursor_at(rows[-1].seq if rows else after), more)
+
+
+def latest(session: Session, limit: int) -> list[Change]:
+    """The last ``limit`` changes, newest first: what happened to the register lately."""
+    return list(session.scalars(select(Change).order_by(Change.seq.desc()).limit(limit)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 import pycountry
@@ -29,6 +29,14 @@ SORT_KEYS = {
 def get(session: Session, code: str) -> Country:
     """The country ``code`` (any case), or a 404 naming it as asked."""
     return get_or_404(session, Country, code.upper(), "country", asked=code)
+
+
+def named(session: Session, codes: Iterable[str]) -> dict[str, Party]:
+    """The parties (countries and organisations) of ``codes``, by code: one query."""
+    wanted = {code.upper() for code in codes}
+    if not wanted:
+        return {}
+    return {p.code: p for p in session.scalars(select(Party).where(Party.code.in_(wanted)))}
 
 
 def list_(session: Session, args: CountryQuery) -> Page[Country]:

@@ -132,11 +132,14 @@ def page(session: Session, args: MeasureQuery, parsed: bool = False) -> Page[Any
     return Page(measure_documents.documents(session, rows.items, as_of), rows.next_cursor)
 
 
-def read(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any:
+def read(
+    session: Session, measure_id: str, as_of: dt.date | None = None, parsed: bool = False
+) -> Any:
     """The measure ``measure_id`` as its API document, found with its stored body: one query.
 
-    Without ``as_of``, the stored JSON as it is (``orjson.Fragment``); with it, the measure
-    as it stood on that date (a dict), or a 404 if it had no dated status yet.
+    Without ``as_of``, the stored JSON as it is (``orjson.Fragment``); with it, or
+    ``parsed`` (the pages, which read it), a dict: with ``as_of`` the measure as it stood on
+    that date, or a 404 if it had no dated status yet.
     """
     row = (
         session.connection()
@@ -145,10 +148,10 @@ def read(session: Session, measure_id: str, as_of: dt.date | None = None) -> Any
     )
     if row is None:
         raise NotFound("measure", measure_id)
-    if as_of is None:
+    if as_of is None and not parsed:
         return measure_documents.fragments(session, [row])[0]
     document = measure_documents.documents(session, [row], as_of)[0]
-    if document["status"] is None:
+    if as_of is not None and document["status"] is None:
         raise NoStatusOn(measure_id, as_of)
     return document
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, InvalidReference
 from service.exports import csv
 from service.exports.ftm import Mapper
 from service.models import (
+    Actor,
     Citation,
+    Measure,
     MeasureStatusChange,
     Source,
     Statement,
+    Trigger,
     actor_citations,
     measure_citations,
     trigger_citations,
@@ -74,6 +78,67 @@ def citations(session: Session, source_id: str, args: CitationQuery) -> Page[Cit
         args["limit"],
         args.get("cursor"),
     )
+
+
+@dataclass(frozen=True)
+class Citing:
+    """A record citing a passage: its collection, id and what a reader knows it by."""
+
+    citation_id: str
+    start: int
+    end: int
+    collection: str
+    record_id: str
+    label: str
+
+
+def cited_by(session: Session, source_id: str) -> list[Citing]:
+    """Every record citing a passage of the source ``source_id``: one query.
+
+    A measure citing a passage both as evidence and for a status change is listed once.
+    Ordered by where the passage starts, then by collection and record.
+    """
+    get(session, source_id)
+
+    def citing(collection: str, link: Any, cited: Any, key: Any, label: Any) -> Select[Any]:
+        """``collection``'s records citing the source through ``link``'s ``cited`` column."""
+        return (
+            select(
+                Citation.id.label("citation_id"),
+                Citation.start.label("start"),
+                Citation.end.label("end"),
+                literal(collection).label("collection"),
+                key.label("record_id"),
+                label.label("label"),
+            )
+            .select_from(link)
+            .join(Citation, Citation.id == cited)
+            .where(Citation.source_id == source_id)
+        )
+
+    evidence, status = measure_citations.c, MeasureStatusChange
+    triggers, actors = trigger_citations.c, actor_citations.c
+    said = Actor.name + literal(": ") + Statement.stance
+    parts = union(
+        citing("measures", measure_citations, evidence.citation_id, Measure.id, Measure.title).join(
+            Measure, Measure.id == evidence.measure_id
+        ),
+        citing("measures", status, status.citation_id, Measure.id, Measure.title).join(
+            Measure, Measure.id == status.measure_id
+        ),
+        citing("triggers", trigger_citations, triggers.citation_id, Trigger.id, Trigger.title).join(
+            Trigger, Trigger.id == triggers.trigger_id
+        ),
+        citing("actors", actor_citations, actors.citation_id, Actor.id, Actor.name).join(
+            Actor, Actor.id == actors.actor_id
+        ),
+        citing("statements", Statement, Statement.citation_id, Statement.id, said).join(
+            Actor, Actor.id == Statement.actor_id
+        ),
+    ).subquery()
+    order = (parts.c.start, parts.c.citation_id, parts.c.collection, parts.c.record_id)
+    rows = session.execute(select(parts).order_by(*order))
+    return [Citing(r.citation_id, r.start, r.end, r.collection, r.record_id, r.label) for r in rows]
 
 
 def put(session: Session, data: SourceData) -> tuple[Source, Outcome]:
