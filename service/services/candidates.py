@@ -3,9 +3,10 @@
 Records are never read whole: measures of the finding's type that involve one of its
 parties (the country filter's index), triggers of its kind that involve one, statements by
 its speaker or by actors of the speaker's country, and any record of the kind citing a
-passage the finding cites; at most ``SCANNED`` rows each, scored on what those rows hold,
-and the best ``WEIGHED`` read in full (citations, summary, status history) to be scored
-again. One article's findings weigh the same records: each is read in full once (``Memo``).
+passage the finding cites; at most ``SCANNED`` rows each, scored roughly on what those
+rows hold (``similarity.rough_words``), and the best ``WEIGHED`` read in full (citations,
+summary, status history) to be scored again. One article's findings weigh the same
+records: each is read in full once (``Memo``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from service.models import (
 from service.services import country_filter, similarity
 from service.services.similarity import Day, Facts, Score
 
-SCANNED: Final = 2000  # rows read to narrow the candidates of one finding
+SCANNED: Final = 1000  # rows read to narrow the candidates of one finding
 WEIGHED: Final = 25  # of those, the best read in full and scored again
 
 
@@ -174,7 +175,7 @@ def _measures(session: Session, memo: Memo, finding: Finding, found: Facts) -> l
             found,
             Facts(
                 parties=_pairs(row.country_roles),
-                words=similarity.content_words(row.title),
+                words=similarity.rough_words(row.title),
                 dates=_dated(
                     (row.announced_on, row.announced_on_precision),
                     (row.effective_on, row.effective_on_precision),
@@ -249,7 +250,7 @@ def _triggers(session: Session, memo: Memo, finding: Finding, found: Facts) -> l
             found,
             Facts(
                 parties=frozenset(roles.get(row.id, ())),
-                words=similarity.content_words(row.title),
+                words=similarity.rough_words(row.title),
                 dates=_dated((row.occurred_on, row.occurred_on_precision)),
             ),
         )
@@ -287,19 +288,28 @@ def _statements(session: Session, found: Facts) -> list[Score]:
         .order_by(case((Statement.actor_id == found.actor, 0), else_=1), Statement.id)
         .limit(SCANNED)
     )
+    rows = {row.id: row for row in session.execute(stmt)}
+
+    def held(row: Any, words: frozenset[str]) -> Facts:
+        return Facts(
+            words=words,
+            passages=((row.source_id, row.start, row.end),),
+            actor=row.actor_id,
+            country=row.country_code,
+            stance=row.stance,
+            figure=None if row.figure_value is None else (row.figure_value, row.figure_unit),
+        )
+
+    first = _ranked(
+        similarity.score("statement", key, found, held(row, similarity.rough_words(row.cited)))
+        for key, row in rows.items()
+    )
     return _ranked(
         similarity.score(
             "statement",
-            row.id,
+            s.id,
             found,
-            Facts(
-                words=similarity.content_words(row.cited, row.quote),
-                passages=((row.source_id, row.start, row.end),),
-                actor=row.actor_id,
-                country=row.country_code,
-                stance=row.stance,
-                figure=None if row.figure_value is None else (row.figure_value, row.figure_unit),
-            ),
+            held(rows[s.id], similarity.content_words(rows[s.id].cited, rows[s.id].quote)),
         )
-        for row in session.execute(stmt)
+        for s in first[:WEIGHED]
     )
