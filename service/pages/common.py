@@ -104,6 +104,24 @@ def dumped(kind: RecordType, records: Iterable[Base]) -> list[Document]:
     return [kind.dump(record) for record in records]
 
 
+def listing(kind: RecordType, schema: ma.Schema, title: str) -> Response:
+    """A collection's list page: filtered, sorted and paged as ``/v1/<collection>`` is.
+
+    The template is ``<collection>.html``, given the page's records under the
+    collection's name.
+    """
+    query = Query.of_request()
+    page = kind.list_(db.session, parse(schema, query))
+    return render(
+        f"{kind.collection}.html",
+        title,
+        {"This page as JSON": f"/v1/{kind.collection}{query.string()}"},
+        query=query,
+        next_cursor=page.next_cursor,
+        **{kind.collection: dumped(kind, page.items)},
+    )
+
+
 def parties_of(documents: Iterable[Document]) -> dict[str, Party]:
     """The parties named by ``documents`` (measures or triggers, as the API serves them)."""
     codes = {party["country"] for doc in documents for party in doc["countries"]}

@@ -9,7 +9,7 @@ from flask import Response
 from service.extensions import db
 from service.models import Party
 from service.pages.cited import Texts
-from service.pages.common import Query, blp, dumped, parse, parties_of, render
+from service.pages.common import Query, blp, dumped, listing, parse, parties_of, render
 from service.resources.measures import within
 from service.schemas.actors import ActorQueryArgs
 from service.schemas.countries import CountryMeasuresQueryArgs
@@ -45,16 +45,7 @@ def _statements(**filters: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 @blp.get("/triggers")
 def trigger_list() -> Response:
     """The triggers, filtered, sorted and paged as ``/v1/triggers`` is."""
-    query = Query.of_request()
-    page = triggers.list_(db.session, parse(TRIGGERS, query))
-    return render(
-        "triggers.html",
-        "Triggers",
-        {"This page as JSON": f"/v1/triggers{query.string()}"},
-        query=query,
-        triggers=dumped(triggers.RECORD, page.items),
-        next_cursor=page.next_cursor,
-    )
+    return listing(triggers.RECORD, TRIGGERS, "Triggers")
 
 
 @blp.get("/triggers/<string:trigger_id>")
@@ -85,16 +76,7 @@ def trigger(trigger_id: str) -> Response:
 @blp.get("/actors")
 def actor_list() -> Response:
     """The actors, filtered, sorted and paged as ``/v1/actors`` is."""
-    query = Query.of_request()
-    page = actors.list_(db.session, parse(ACTORS, query))
-    return render(
-        "actors.html",
-        "Actors",
-        {"This page as JSON": f"/v1/actors{query.string()}"},
-        query=query,
-        actors=dumped(actors.RECORD, page.items),
-        next_cursor=page.next_cursor,
-    )
+    return listing(actors.RECORD, ACTORS, "Actors")
 
 
 @blp.get("/actors/<string:actor_id>")

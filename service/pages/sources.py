@@ -8,7 +8,7 @@ from flask import Response
 
 from service.extensions import db
 from service.pages.cited import anchor
-from service.pages.common import Query, blp, dumped, parse, render
+from service.pages.common import blp, listing, render
 from service.pages.evidence import Span, lay_out
 from service.schemas.sources import SourceQueryArgs
 from service.services import sources
@@ -31,16 +31,7 @@ class Note:
 @blp.get("/sources")
 def source_list() -> Response:
     """The articles, sorted and paged as ``/v1/sources`` is."""
-    query = Query.of_request()
-    page = sources.list_(db.session, parse(SOURCES, query))
-    return render(
-        "sources.html",
-        "Articles",
-        {"This page as JSON": f"/v1/sources{query.string()}"},
-        query=query,
-        sources=dumped(sources.RECORD, page.items),
-        next_cursor=page.next_cursor,
-    )
+    return listing(sources.RECORD, SOURCES, "Articles")
 
 
 @blp.get("/sources/<string:source_id>")
